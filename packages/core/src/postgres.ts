@@ -1,0 +1,29 @@
+import type { SqlExecutor } from "./sql/executor.js";
+import { readMigrationsDir } from "./sql/migration-files.js";
+import { type Migration, runMigrations } from "./sql/migration-runner.js";
+
+export * from "./idempotency/postgres.js";
+export { readMigrationsDir } from "./sql/migration-files.js";
+export { createPgExecutor } from "./sql/pg-executor.js";
+export { createPgPool } from "./sql/pg-pool.js";
+export type { PgPoolOptions } from "./sql/pg-pool.js";
+export { createPgliteExecutor } from "./sql/pglite-executor.js";
+export * from "./token/postgres.js";
+
+/** The SQL files of `@lunas/core` (token and idempotency tables), as shipped in `migrations/`. */
+export function coreMigrations(): Promise<Migration[]> {
+  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+}
+
+/** Applies `@lunas/core`'s migrations to `schema` (default `public`). */
+export async function migrateCore(
+  executor: SqlExecutor,
+  options: { schema?: string } = {},
+): Promise<string[]> {
+  return runMigrations(executor, {
+    namespace: "@lunas/core",
+    migrations: await coreMigrations(),
+    schema: options.schema ?? "public",
+  });
+}

@@ -1,0 +1,31 @@
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import type { QueryResult, SqlExecutor } from "./executor.js";
+
+type PgliteLike = Pick<PGlite, "query" | "exec"> | Pick<Transaction, "query" | "exec">;
+
+function wrap(db: PgliteLike, transaction: SqlExecutor["transaction"]): SqlExecutor {
+  return {
+    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await db.query<R>(text, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+    transaction,
+  };
+}
+
+/**
+ * A `SqlExecutor` over an embedded PGlite database: the zero-setup default,
+ * with the same SQL as PostgreSQL. PGlite runs one statement at a time, so
+ * concurrent callers queue rather than race.
+ */
+export function createPgliteExecutor(db: PGlite): SqlExecutor {
+  return wrap(db, (fn) =>
+    db.transaction((tx) => {
+      const txExecutor: SqlExecutor = wrap(tx, (inner) => inner(txExecutor));
+      return fn(txExecutor);
+    }),
+  );
+}

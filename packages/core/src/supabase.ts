@@ -1,0 +1,2 @@
+export * from "./idempotency/supabase.js";
+export * from "./token/supabase.js";

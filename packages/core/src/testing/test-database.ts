@@ -1,0 +1,70 @@
+import { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+import type { SqlExecutor } from "../sql/executor.js";
+import { quoteIdentifier } from "../sql/identifier.js";
+import { createPgExecutor } from "../sql/pg-executor.js";
+import { createPgPool } from "../sql/pg-pool.js";
+import { createPgliteExecutor } from "../sql/pglite-executor.js";
+
+export interface TestDatabase {
+  executor: SqlExecutor;
+  /** The schema this test owns; pass it to stores and migrations. */
+  schema: string;
+  /** The `pg` pool, for PostgreSQL test databases. */
+  pool?: pg.Pool;
+  /** The connection string, for PostgreSQL (child processes can reconnect with it). */
+  connectionString?: string;
+  /** Drops everything this test database created and closes its connections. */
+  drop(): Promise<void>;
+}
+
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A fresh schema on the PostgreSQL server at `DATABASE_URL` (default
+ * `postgres://postgres@127.0.0.1:5432/postgres`), dropped by `drop()`, so test
+ * files running in parallel never see each other's rows. When the server cannot
+ * be reached this throws with what to do, so such tests fail instead of
+ * silently skipping.
+ */
+export async function createPostgresTestSchema(prefix = "t"): Promise<TestDatabase> {
+  const connectionString = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const schema = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  quoteIdentifier(schema);
+  const pool = createPgPool({ connectionString, max: 20, connectionTimeoutMillis: 5_000 });
+  try {
+    await pool.query(`create schema ${quoteIdentifier(schema)}`);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new Error(
+      `PostgreSQL is not reachable at ${connectionString.replace(/\/\/[^@]*@/, "//***@")}: ${(error as Error).message}. ` +
+        "Start PostgreSQL or set DATABASE_URL; these tests need a real server.",
+      { cause: error },
+    );
+  }
+  return {
+    executor: createPgExecutor(pool),
+    schema,
+    pool,
+    connectionString,
+    async drop() {
+      try {
+        await pool.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
+/** A new in-memory PGlite database (its own world, nothing to clean but the instance). */
+export async function createPgliteTestDatabase(schema = "public"): Promise<TestDatabase> {
+  const db = await PGlite.create();
+  return {
+    executor: createPgliteExecutor(db),
+    schema,
+    async drop() {
+      await db.close();
+    },
+  };
+}
