@@ -11,7 +11,10 @@ export interface QueryResult<R> {
  */
 export interface SqlExecutor {
   /** One statement, `$1`-style parameters. */
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Several parameterless statements separated by `;` (migrations). */
   exec(sql: string): Promise<void>;
   /**

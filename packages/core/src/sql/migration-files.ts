@@ -1,5 +1,5 @@
 import { readdir, readFile } from "node:fs/promises";
-import { MigrationError, type Migration } from "./migration-runner.js";
+import { type Migration, MigrationError } from "./migration-runner.js";
 
 const MIGRATION_FILE = /^(\d{4}_[a-z0-9_]+)\.sql$/;
 

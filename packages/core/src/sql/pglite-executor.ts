@@ -7,7 +7,12 @@ function wrap(db: PgliteLike, transaction: SqlExecutor["transaction"]): SqlExecu
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await db.query<R>(text, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports affectedRows = 0 for a SELECT; match pg, where rowCount counts returned rows.
+      const returnsRows = result.fields.length > 0;
+      return {
+        rows: result.rows,
+        rowCount: returnsRows ? result.rows.length : (result.affectedRows ?? 0),
+      };
     },
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
