@@ -1,15 +1,20 @@
 export { InvalidArgumentError, LunasError } from "./errors/lunas-error.js";
 export { parseInput } from "./errors/parse-input.js";
+export type {
+  ClaimOutcome,
+  ClaimRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from "./idempotency/idempotency-store.js";
 export * from "./idempotency/public.js";
-export type { IdempotencyRecord, IdempotencyStore, ClaimOutcome, ClaimRequest } from "./idempotency/idempotency-store.js";
-export * from "./jobs/public.js";
 export type { EnqueueOptions, Job, JobHandler, JobQueue } from "./jobs/job-queue.js";
+export * from "./jobs/public.js";
 export * from "./retry/public.js";
 export type { QueryResult, SqlExecutor } from "./sql/executor.js";
 export { qualifiedName, quoteIdentifier } from "./sql/identifier.js";
-export { MigrationError, runMigrations } from "./sql/migration-runner.js";
 export type { Migration, RunMigrationsOptions } from "./sql/migration-runner.js";
-export { realSleep, systemClock } from "./time/clock.js";
+export { MigrationError, runMigrations } from "./sql/migration-runner.js";
 export type { Clock, Sleep } from "./time/clock.js";
+export { realSleep, systemClock } from "./time/clock.js";
 export * from "./token/public.js";
 export type { StoredToken, TokenStore } from "./token/token-store.js";

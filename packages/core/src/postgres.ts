@@ -5,8 +5,8 @@ import { type Migration, runMigrations } from "./sql/migration-runner.js";
 export * from "./idempotency/postgres.js";
 export { readMigrationsDir } from "./sql/migration-files.js";
 export { createPgExecutor } from "./sql/pg-executor.js";
-export { createPgPool } from "./sql/pg-pool.js";
 export type { PgPoolOptions } from "./sql/pg-pool.js";
+export { createPgPool } from "./sql/pg-pool.js";
 export { createPgliteExecutor } from "./sql/pglite-executor.js";
 export * from "./token/postgres.js";
 

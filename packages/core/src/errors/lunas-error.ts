@@ -18,7 +18,11 @@ export class InvalidArgumentError extends LunasError {
   readonly issues: readonly string[];
 
   constructor(message: string, issues: readonly string[] = [], options?: { cause?: unknown }) {
-    super("INVALID_ARGUMENT", issues.length > 0 ? `${message}: ${issues.join("; ")}` : message, options);
+    super(
+      "INVALID_ARGUMENT",
+      issues.length > 0 ? `${message}: ${issues.join("; ")}` : message,
+      options,
+    );
     this.issues = issues;
   }
 }

@@ -6,7 +6,11 @@ import { InvalidArgumentError } from "./lunas-error.js";
  * into an `InvalidArgumentError` naming each bad field, so every entry point
  * rejects bad input the same way before touching any store.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
