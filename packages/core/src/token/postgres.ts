@@ -1,1 +1,1 @@
-export {};
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./postgres-token-store.js";

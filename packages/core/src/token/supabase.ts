@@ -1,1 +1,5 @@
-export {};
+export {
+  ACQUIRE_TOKEN_LEASE_FUNCTION,
+  SupabaseTokenStore,
+  type SupabaseTokenStoreOptions,
+} from "./supabase-token-store.js";

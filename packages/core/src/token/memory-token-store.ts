@@ -1,0 +1,71 @@
+import { type Clock, systemClock } from "../time/clock.js";
+import type { StoredToken, TokenStore } from "./token-store.js";
+import { checkEpochMs, checkKey, checkLease, checkStoredToken } from "./token-store-input.js";
+
+export interface MemoryTokenStoreOptions {
+  /** Decides whether a lease ran out. Default: the system clock. */
+  clock?: Clock;
+}
+
+/**
+ * A `TokenStore` in this process's memory, with leases. Enough for a single
+ * instance; several instances each keep their own and each log in once.
+ */
+export class MemoryTokenStore implements TokenStore {
+  readonly #tokens = new Map<string, StoredToken>();
+  readonly #leases = new Map<string, { holder: string; until: number }>();
+  readonly #clock: Clock;
+
+  constructor(options: MemoryTokenStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async get(key: string): Promise<StoredToken | null> {
+    const token = this.#tokens.get(checkKey(key));
+    return token ? { ...token } : null;
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    const checkedKey = checkKey(key);
+    const { value, expiresAt } = checkStoredToken(token);
+    this.#tokens.set(checkedKey, { value, expiresAt });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#tokens.delete(checkKey(key));
+  }
+
+  async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
+    const checkedKey = checkKey(key);
+    const lease = checkLease(holder, until);
+    const current = this.#leases.get(checkedKey);
+    if (current && current.holder !== lease.holder && current.until > this.#clock.now()) {
+      return false;
+    }
+    this.#leases.set(checkedKey, lease);
+    return true;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    const checkedKey = checkKey(key);
+    if (this.#leases.get(checkedKey)?.holder === holder) this.#leases.delete(checkedKey);
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    const cutoff = checkEpochMs(now, "now");
+    let removed = 0;
+    for (const [key, token] of this.#tokens) {
+      if (token.expiresAt < cutoff) {
+        this.#tokens.delete(key);
+        removed += 1;
+      }
+    }
+    for (const [key, lease] of this.#leases) {
+      if (lease.until < cutoff) {
+        this.#leases.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}

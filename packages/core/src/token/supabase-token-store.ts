@@ -1,0 +1,177 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
+import { quoteIdentifier } from "../sql/identifier.js";
+import { type Clock, systemClock } from "../time/clock.js";
+import { TokenStoreError } from "./token-errors.js";
+import type { StoredToken, TokenStore } from "./token-store.js";
+import {
+  checkEpochMs,
+  checkKey,
+  checkLease,
+  checkStoredToken,
+  fromTimestamp,
+  toIso,
+} from "./token-store-input.js";
+
+export interface SupabaseTokenStoreOptions {
+  /** Token table; its leases live in `<table>_leases`. Default `lunas_tokens`. */
+  table?: string;
+  /** Schema exposed through PostgREST that holds the tables. Default: the client's (`public`). */
+  schema?: string;
+  /** Decides whether a lease ran out (sent to the RPC, never `now()`). Default: the system clock. */
+  clock?: Clock;
+  /** Abort each HTTP request after this long. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** Defined in `migrations/0001_token_store.sql`; PostgREST cannot make an upsert conditional by itself. */
+export const ACQUIRE_TOKEN_LEASE_FUNCTION = "lunas_acquire_token_lease";
+
+const argumentsSchema = z.object({
+  client: z.custom<SupabaseClient>(
+    (v) => typeof (v as SupabaseClient | undefined)?.from === "function",
+    "must be a SupabaseClient",
+  ),
+  options: z.object({
+    table: z.string().optional(),
+    schema: z.string().optional(),
+    clock: z
+      .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
+      .optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+  }),
+});
+
+interface PostgrestFailure {
+  code?: string;
+  message?: string;
+}
+
+type Builder = ReturnType<SupabaseClient["from"]>;
+
+/**
+ * `TokenStore` over supabase-js (PostgREST), for deployments that reach their
+ * database only through Supabase's API. Use a service-role client: the tables
+ * have row level security with no policies, so anon and authenticated keys see
+ * nothing. Apply `migrations/0001_token_store.sql` first; leases go through its
+ * `lunas_acquire_token_lease` function.
+ */
+export class SupabaseTokenStore implements TokenStore {
+  readonly #client: SupabaseClient;
+  readonly #table: string;
+  readonly #schema: string | undefined;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+
+  constructor(client: SupabaseClient, options: SupabaseTokenStoreOptions = {}) {
+    const { options: parsed } = parseInput(
+      argumentsSchema,
+      { client, options },
+      "SupabaseTokenStore arguments",
+    );
+    this.#table = parsed.table ?? "lunas_tokens";
+    // Same identifier rules as the SQL adapter: the names reach SQL inside the RPC.
+    quoteIdentifier(this.#table);
+    quoteIdentifier(`${this.#table}_leases`);
+    if (parsed.schema !== undefined) quoteIdentifier(parsed.schema);
+    this.#schema = parsed.schema;
+    this.#client = client;
+    this.#clock = parsed.clock ?? systemClock;
+    this.#timeoutMs = parsed.timeoutMs ?? 10_000;
+  }
+
+  #db() {
+    return this.#schema === undefined ? this.#client : this.#client.schema(this.#schema);
+  }
+
+  #from(table: string): Builder {
+    return this.#db().from(table) as Builder;
+  }
+
+  #fail(operation: string, error: PostgrestFailure): never {
+    // PostgREST's `details` can quote row values (the token); only code and message go out.
+    throw new TokenStoreError(
+      `Supabase token store could not ${operation}: ${error.code ?? "no code"} ${error.message ?? ""}`.trim(),
+      { cause: { code: error.code, message: error.message } },
+    );
+  }
+
+  async get(key: string): Promise<StoredToken | null> {
+    const { data, error } = await this.#from(this.#table)
+      .select("value,expires_at")
+      .eq("key", checkKey(key))
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("read a token", error);
+    const row = (data as { value: string; expires_at: string }[] | null)?.[0];
+    return row ? { value: row.value, expiresAt: fromTimestamp(row.expires_at) } : null;
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    const checkedKey = checkKey(key);
+    const { value, expiresAt } = checkStoredToken(token);
+    const { error } = await this.#from(this.#table)
+      .upsert(
+        {
+          key: checkedKey,
+          value,
+          expires_at: toIso(expiresAt),
+          updated_at: toIso(this.#clock.now()),
+        },
+        { onConflict: "key" },
+      )
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("store a token", error);
+  }
+
+  async delete(key: string): Promise<void> {
+    const { error } = await this.#from(this.#table)
+      .delete()
+      .eq("key", checkKey(key))
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("delete a token", error);
+  }
+
+  async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
+    const checkedKey = checkKey(key);
+    const lease = checkLease(holder, until);
+    const { data, error } = await this.#db()
+      .rpc(ACQUIRE_TOKEN_LEASE_FUNCTION, {
+        p_table: this.#table,
+        p_key: checkedKey,
+        p_holder: lease.holder,
+        p_until: toIso(lease.until),
+        p_now: toIso(this.#clock.now()),
+      })
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("acquire a lease", error);
+    return data === true;
+  }
+
+  async releaseLease(key: string, holder: string): Promise<void> {
+    const checkedKey = checkKey(key);
+    const lease = checkLease(holder, 0);
+    // Both filters in one DELETE: only the holder's own lease can go.
+    const { error } = await this.#from(`${this.#table}_leases`)
+      .delete()
+      .eq("key", checkedKey)
+      .eq("holder", lease.holder)
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("release a lease", error);
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    const cutoff = toIso(checkEpochMs(now, "now"));
+    const tokens = await this.#from(this.#table)
+      .delete({ count: "exact" })
+      .lt("expires_at", cutoff)
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (tokens.error) this.#fail("delete expired tokens", tokens.error);
+    const leases = await this.#from(`${this.#table}_leases`)
+      .delete({ count: "exact" })
+      .lt("lease_until", cutoff)
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (leases.error) this.#fail("delete expired leases", leases.error);
+    return (tokens.count ?? 0) + (leases.count ?? 0);
+  }
+}

@@ -1,0 +1,280 @@
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
+import { type Clock, realSleep, type Sleep, systemClock } from "../time/clock.js";
+import { TokenFetchError, TokenFetchTimeoutError } from "./token-errors.js";
+import { tokenExpiresAt } from "./token-expiry.js";
+import type { StoredToken, TokenStore } from "./token-store.js";
+
+/** What a login returns. Expiry: `expiresIn`, else `expiresAt`, else the JWT's `exp`, else `defaultTtlMs`. */
+export interface FetchedToken {
+  token: string;
+  /** Seconds from now. */
+  expiresIn?: number;
+  /** Milliseconds since the epoch. */
+  expiresAt?: number;
+}
+
+/** Observability only: carries the key, never the token. */
+export interface TokenEvent {
+  type: "login" | "cache_hit" | "invalidate" | "retry_after_auth_error" | "wait_for_lease";
+  key: string;
+}
+
+export interface TokenProviderOptions {
+  /** Which login this is, e.g. `"rapatin:ops@example.com"`; the store key. */
+  key: string;
+  store: TokenStore;
+  /** Logs in. Must stop when `signal` aborts (pass it to ky/fetch). */
+  fetchToken: (signal: AbortSignal) => Promise<FetchedToken>;
+  /** Lifetime when the login says nothing and the token is no JWT with `exp`. Default 7 days. */
+  defaultTtlMs?: number;
+  /** Log in again this long before expiry. Default 60 s. */
+  refreshSkewMs?: number;
+  /** How long one login may hold the cross-process lease. Default 30 s. */
+  leaseMs?: number;
+  /** How often a process waiting for another's login re-reads the store. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** Abort `fetchToken` after this long. Default 30 s. */
+  fetchTimeoutMs?: number;
+  /** Whether an error thrown inside `withToken` means the token was rejected. Default: HTTP 401 (`status` or ky's `response.status`). */
+  isAuthError?: (error: unknown) => boolean;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** This process's name in leases. Default: a random UUID. */
+  holderId?: string;
+  onEvent?: (event: TokenEvent) => void;
+}
+
+export interface TokenProvider {
+  /** A valid token: from memory, else the store, else one login shared by all concurrent callers. */
+  getToken(): Promise<string>;
+  /** Forgets the token here and in the store, so the next `getToken` logs in. */
+  invalidate(): Promise<void>;
+  /** Runs `fn` with a token; when it fails with an auth error, logs in again and retries it once. */
+  withToken<T>(fn: (token: string) => Promise<T>): Promise<T>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const isFunction = (v: unknown) => typeof v === "function";
+const fn = <T>(what: string) => z.custom<T>(isFunction, `must be ${what}`);
+const isStore = (v: unknown): boolean => {
+  const store = v as Partial<TokenStore> | null | undefined;
+  return (
+    isFunction(store?.get) &&
+    isFunction(store?.set) &&
+    isFunction(store?.delete) &&
+    // A lease that can be taken but never given back would stall every other process.
+    isFunction(store?.acquireLease) === isFunction(store?.releaseLease)
+  );
+};
+const durationMs = z
+  .number()
+  .int()
+  .positive()
+  .max(365 * DAY_MS);
+
+const optionsSchema = z.strictObject({
+  key: z.string().min(1).max(512),
+  store: z.custom<TokenStore>(
+    isStore,
+    "must be a TokenStore (get, set, delete; acquireLease and releaseLease together)",
+  ),
+  fetchToken: fn<TokenProviderOptions["fetchToken"]>("a function (signal) => Promise<{ token }>"),
+  defaultTtlMs: durationMs.optional(),
+  refreshSkewMs: z.number().int().min(0).max(DAY_MS).optional(),
+  leaseMs: durationMs.optional(),
+  pollIntervalMs: durationMs.optional(),
+  fetchTimeoutMs: durationMs.optional(),
+  isAuthError: fn<(error: unknown) => boolean>("a function").optional(),
+  clock: z
+    .custom<Clock>((v) => isFunction((v as Clock | undefined)?.now), "must be a Clock")
+    .optional(),
+  sleep: fn<Sleep>("a Sleep function").optional(),
+  holderId: z.string().min(1).max(256).optional(),
+  onEvent: fn<(event: TokenEvent) => void>("a function").optional(),
+});
+
+const fetchedSchema = z.object({
+  token: z.string().min(1),
+  expiresIn: z.number().positive().optional(),
+  expiresAt: z.number().positive().optional(),
+});
+
+function isHttp401(error: unknown): boolean {
+  const e = error as { status?: unknown; response?: { status?: unknown } } | null | undefined;
+  return e?.status === 401 || e?.response?.status === 401;
+}
+
+/** Names the failure without its message, which could echo a response body. */
+function describeCause(error: unknown): string {
+  const e = error as { name?: unknown; status?: unknown; response?: { status?: unknown } } | null;
+  const name = typeof e?.name === "string" ? e.name : typeof error;
+  const status = e?.status ?? e?.response?.status;
+  return typeof status === "number" ? `${name}, HTTP ${status}` : name;
+}
+
+/**
+ * Reuses a provider's login token until shortly before it expires instead of
+ * logging in on every webhook. Concurrent callers in one process share one
+ * login; with a store that has leases, processes sharing the store do too.
+ */
+export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
+  const o = parseInput(optionsSchema, options, "token provider options");
+  const key = o.key;
+  const store = o.store;
+  const clock = o.clock ?? systemClock;
+  const sleep = o.sleep ?? realSleep;
+  const defaultTtlMs = o.defaultTtlMs ?? 7 * DAY_MS;
+  const refreshSkewMs = o.refreshSkewMs ?? 60_000;
+  const leaseMs = o.leaseMs ?? 30_000;
+  const pollIntervalMs = o.pollIntervalMs ?? 100;
+  const fetchTimeoutMs = o.fetchTimeoutMs ?? 30_000;
+  const isAuthError = o.isAuthError ?? isHttp401;
+  const holderId = o.holderId ?? crypto.randomUUID();
+
+  let cached: StoredToken | undefined;
+  let inflight: Promise<StoredToken> | undefined;
+
+  const emit = (type: TokenEvent["type"]) => {
+    try {
+      o.onEvent?.({ type, key });
+    } catch {
+      // An observer's bug must not break logins.
+    }
+  };
+  const isFresh = (token: StoredToken | null | undefined): token is StoredToken =>
+    token != null && token.expiresAt - refreshSkewMs > clock.now();
+  const remember = (token: StoredToken): StoredToken => {
+    cached = token;
+    emit("cache_hit");
+    return token;
+  };
+
+  async function fetchWithTimeout(): Promise<z.output<typeof fetchedSchema>> {
+    const login = new AbortController();
+    const stopTimer = new AbortController();
+    const timeout = sleep(fetchTimeoutMs, stopTimer.signal).then(
+      () => {
+        const error = new TokenFetchTimeoutError(key, fetchTimeoutMs);
+        login.abort(error);
+        throw error;
+      },
+      // Stopped because the login settled first: stay pending, the race is decided.
+      () => new Promise<never>(() => {}),
+    );
+    let result: unknown;
+    try {
+      result = await Promise.race([
+        Promise.resolve().then(() => o.fetchToken(login.signal)),
+        timeout,
+      ]);
+    } catch (error) {
+      if (error instanceof TokenFetchTimeoutError) throw error;
+      throw new TokenFetchError(
+        key,
+        `Login for token ${JSON.stringify(key)} failed (${describeCause(error)}); see cause`,
+        { cause: error },
+      );
+    } finally {
+      stopTimer.abort();
+    }
+    const parsed = fetchedSchema.safeParse(result);
+    if (!parsed.success) {
+      throw new TokenFetchError(
+        key,
+        `Login for token ${JSON.stringify(key)} returned no usable { token, expiresIn?, expiresAt? }: ${parsed.error.issues
+          .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+          .join("; ")}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async function loginAndStore(): Promise<StoredToken> {
+    emit("login");
+    const fetched = await fetchWithTimeout();
+    const now = clock.now();
+    const token: StoredToken = {
+      value: fetched.token,
+      expiresAt: tokenExpiresAt(fetched, now, defaultTtlMs),
+    };
+    await store.set(key, token);
+    cached = token;
+    // Logins are rare, so they are a cheap moment to sweep; a failed sweep changes nothing.
+    void Promise.resolve()
+      .then(() => store.deleteExpired?.(now))
+      .catch(() => {});
+    return token;
+  }
+
+  async function obtain(): Promise<StoredToken> {
+    const stored = await store.get(key);
+    if (isFresh(stored)) return remember(stored);
+    const { acquireLease, releaseLease } = store;
+    if (!acquireLease || !releaseLease) return loginAndStore();
+    let announcedWait = false;
+    for (;;) {
+      if (await acquireLease.call(store, key, holderId, clock.now() + leaseMs)) {
+        try {
+          // Another process may have stored a token between our read and our lease.
+          const again = await store.get(key);
+          if (isFresh(again)) return remember(again);
+          return await loginAndStore();
+        } finally {
+          // A lease we fail to release still runs out after leaseMs; the token is what matters.
+          await releaseLease.call(store, key, holderId).catch(() => {});
+        }
+      }
+      if (!announcedWait) {
+        emit("wait_for_lease");
+        announcedWait = true;
+      }
+      await sleep(pollIntervalMs);
+      const polled = await store.get(key);
+      if (isFresh(polled)) return remember(polled);
+    }
+  }
+
+  async function getToken(): Promise<string> {
+    if (isFresh(cached)) {
+      emit("cache_hit");
+      return cached.value;
+    }
+    if (!inflight) {
+      inflight = obtain().finally(() => {
+        inflight = undefined;
+      });
+    }
+    return (await inflight).value;
+  }
+
+  /** Drops `failed` only where it is still the current token, keeping a newer one another process stored. */
+  async function discard(failed: string): Promise<void> {
+    emit("invalidate");
+    if (cached?.value === failed) cached = undefined;
+    const stored = await store.get(key);
+    if (stored?.value === failed) await store.delete(key);
+  }
+
+  return {
+    getToken,
+    async invalidate() {
+      emit("invalidate");
+      cached = undefined;
+      await store.delete(key);
+    },
+    async withToken<T>(run: (token: string) => Promise<T>): Promise<T> {
+      parseInput(fn<typeof run>("a function (token) => Promise"), run, "withToken callback");
+      const token = await getToken();
+      try {
+        return await run(token);
+      } catch (error) {
+        if (!isAuthError(error)) throw error;
+        emit("retry_after_auth_error");
+        await discard(token);
+        return run(await getToken());
+      }
+    },
+  };
+}
