@@ -1,16 +1,19 @@
 /** A claimed key as the store holds it. */
 export interface IdempotencyRecord {
   key: string;
-  /** Hash of the payload that first claimed the key; a different payload under the same key is a conflict. */
+  /** Hash of the payload that claimed the key; a different payload under the same key is a conflict. */
   fingerprint: string;
   status: "in_progress" | "completed";
-  /** Who holds an in-progress claim. */
+  /** Who claimed the key (for a completed record: who completed it). */
   holder: string;
-  /** When an in-progress claim may be taken over (ms epoch). */
+  /** From this instant on (ms epoch, strictly after it) an in-progress claim may be taken over. */
   leaseExpiresAt: number;
-  /** The handler's result, once completed (JSON-serialisable). */
+  /**
+   * The handler's result, once completed (JSON-serialisable). Absent while in
+   * progress and when the handler returned `undefined`; `null` is a stored `null`.
+   */
   result?: unknown;
-  /** When the record may be deleted (ms epoch). */
+  /** Once `now` is past this (ms epoch), the record is dead: a claim replaces it and purging deletes it. */
   expiresAt: number;
 }
 
@@ -27,7 +30,7 @@ export interface ClaimRequest {
 }
 
 export type ClaimOutcome =
-  /** The caller now holds the key (new, or took over an expired lease/record). */
+  /** The caller now holds the key (new, or took over an expired lease/record, or already held it). */
   | { status: "acquired"; record: IdempotencyRecord }
   /** Someone else holds an unexpired lease. */
   | { status: "in_progress"; record: IdempotencyRecord }
@@ -35,25 +38,32 @@ export type ClaimOutcome =
   | { status: "completed"; record: IdempotencyRecord };
 
 /**
- * Atomic claim/complete/fail over some storage. Fingerprint comparison,
+ * Atomic claim/complete/release over some storage. Fingerprint comparison,
  * hashing and expiry policy live in the processor, once, not in each store.
+ *
+ * "Expired" is always strictly before `now`: a record with `expiresAt < now`
+ * is dead, an in-progress lease with `leaseExpiresAt < now` may be taken over.
  */
 export interface IdempotencyStore {
   /**
-   * Atomically: if no live record exists (none, or its `expiresAt` passed, or it is
-   * in progress with an expired lease), write an in-progress record for `holder` and
-   * answer `acquired`; otherwise answer with the existing record.
+   * Atomically: when no live record exists (none, or its `expiresAt` passed, or it
+   * is in progress with an expired lease), or the live record is `holder`'s own
+   * in-progress claim (a retried claim call), write an in-progress record for
+   * `holder` from the request and answer `acquired`. Otherwise answer with the
+   * existing record (`in_progress` or `completed`), unchanged.
    */
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
   /**
    * Marks the key completed with `result`, kept until `expiresAt`, only if `holder`
-   * still holds it. Resolves `false` when the claim was lost (taken over after the lease ran out).
+   * still holds it in progress. Resolves `false` when the claim was lost (taken
+   * over after the lease ran out, or released); then nothing changes.
+   * `result === undefined` stores no result.
    */
   complete(key: string, holder: string, result: unknown, expiresAt: number): Promise<boolean>;
-  /** Deletes an in-progress record held by `holder`, so the next delivery can run again. */
+  /** Deletes an in-progress record held by `holder`, so the next delivery can run again. Otherwise a no-op. */
   release(key: string, holder: string): Promise<void>;
-  /** Reads a record (for inspection and tests). */
+  /** Reads a record as stored, live or not (for inspection and tests). */
   get(key: string): Promise<IdempotencyRecord | null>;
-  /** Removes records whose `expiresAt` is before `now`; returns how many. */
+  /** Removes records whose `expiresAt` is before `now`, whatever their status; returns how many. */
   purgeExpired(now: number): Promise<number>;
 }

@@ -1,1 +1,4 @@
-export {};
+export {
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from "./postgres-idempotency-store.js";

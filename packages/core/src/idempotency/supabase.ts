@@ -1,1 +1,5 @@
-export {};
+export {
+  SupabaseIdempotencyStore,
+  SupabaseIdempotencyStoreError,
+  type SupabaseIdempotencyStoreOptions,
+} from "./supabase-idempotency-store.js";

@@ -1,0 +1,13 @@
+import { InvalidArgumentError } from "../errors/lunas-error.js";
+
+/** Longest accepted key: comfortably above provider event ids, well under index limits. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
+
+/** Throws `InvalidArgumentError` unless `key` is a non-empty string of at most 512 characters. */
+export function checkIdempotencyKey(key: unknown): asserts key is string {
+  if (typeof key !== "string" || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidArgumentError("Invalid idempotency key", [
+      `key: must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+    ]);
+  }
+}

@@ -1,0 +1,157 @@
+import { LunasError } from "../errors/lunas-error.js";
+import type { SqlExecutor } from "../sql/executor.js";
+import { qualifiedName } from "../sql/identifier.js";
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from "./idempotency-store.js";
+
+export interface PostgresIdempotencyStoreOptions {
+  /** Schema holding the table (where `migrateCore` ran). Default `public`. */
+  schema?: string;
+  /** Default `lunas_idempotency`, as created by migration 0002. */
+  table?: string;
+}
+
+interface RecordRow {
+  key: string;
+  fingerprint: string;
+  status: "in_progress" | "completed";
+  holder: string;
+  lease_expires_at: Date | string;
+  expires_at: Date | string;
+  /** `result::text`: parsed here so SQL NULL (no result) and JSON null stay apart. */
+  result_json: string | null;
+}
+
+/** Claims that keep finding a row that then vanishes give up after this many rounds. */
+const CLAIM_ATTEMPTS = 5;
+
+const COLUMNS =
+  "key, fingerprint, status, holder, lease_expires_at, expires_at, result::text as result_json";
+
+function toMillis(value: Date | string): number {
+  return value instanceof Date ? value.getTime() : Date.parse(value);
+}
+
+function toTimestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function toRecord(row: RecordRow): IdempotencyRecord {
+  const record: IdempotencyRecord = {
+    key: row.key,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    holder: row.holder,
+    leaseExpiresAt: toMillis(row.lease_expires_at),
+    expiresAt: toMillis(row.expires_at),
+  };
+  if (row.result_json !== null) record.result = JSON.parse(row.result_json);
+  return record;
+}
+
+/**
+ * `IdempotencyStore` over PostgreSQL (and Supabase's database) or PGlite, through
+ * a `SqlExecutor`. Run `migrateCore` first. Every timestamp comes from the
+ * caller's clock; the database's `now()` is never used.
+ */
+export class PostgresIdempotencyStore implements IdempotencyStore {
+  readonly #executor: SqlExecutor;
+  readonly #table: string;
+
+  constructor(executor: SqlExecutor, options: PostgresIdempotencyStoreOptions = {}) {
+    this.#executor = executor;
+    this.#table = qualifiedName(options.schema ?? "public", options.table ?? "lunas_idempotency");
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const now = toTimestamp(request.now);
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+      // One statement: the insert either wins the key or leaves a live row alone.
+      const inserted = await this.#executor.query<RecordRow>(
+        `insert into ${this.#table} as r
+           (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
+         values ($1, $2, 'in_progress', $3, $5::timestamptz, $6::timestamptz, null)
+         on conflict (key) do update
+           set fingerprint = excluded.fingerprint, status = excluded.status, holder = excluded.holder,
+               lease_expires_at = excluded.lease_expires_at, expires_at = excluded.expires_at,
+               result = null
+           where r.expires_at < $4::timestamptz
+              or (r.status = 'in_progress'
+                  and (r.lease_expires_at < $4::timestamptz or r.holder = $3))
+         returning ${COLUMNS}`,
+        [
+          request.key,
+          request.fingerprint,
+          request.holder,
+          now,
+          toTimestamp(request.leaseExpiresAt),
+          toTimestamp(request.expiresAt),
+        ],
+      );
+      const won = inserted.rows[0];
+      if (won) return { status: "acquired", record: toRecord(won) };
+
+      // A live row stood; it may be released or purged before this read, and
+      // then the next round can win it.
+      const existing = await this.#executor.query<RecordRow>(
+        `select ${COLUMNS} from ${this.#table} as r
+         where r.key = $1
+           and r.expires_at >= $2::timestamptz
+           and not (r.status = 'in_progress' and r.lease_expires_at < $2::timestamptz)`,
+        [request.key, now],
+      );
+      const live = existing.rows[0];
+      if (live) {
+        const record = toRecord(live);
+        return { status: record.status, record };
+      }
+    }
+    throw new LunasError(
+      "IDEMPOTENCY_CLAIM_CONTENDED",
+      `Idempotency key ${JSON.stringify(request.key)} kept changing while being claimed; retry the delivery`,
+    );
+  }
+
+  async complete(
+    key: string,
+    holder: string,
+    result: unknown,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const { rowCount } = await this.#executor.query(
+      `update ${this.#table}
+         set status = 'completed', result = $3::jsonb, expires_at = $4::timestamptz
+       where key = $1 and holder = $2 and status = 'in_progress'`,
+      [key, holder, result === undefined ? null : JSON.stringify(result), toTimestamp(expiresAt)],
+    );
+    return rowCount === 1;
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    await this.#executor.query(
+      `delete from ${this.#table} where key = $1 and holder = $2 and status = 'in_progress'`,
+      [key, holder],
+    );
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | null> {
+    const { rows } = await this.#executor.query<RecordRow>(
+      `select ${COLUMNS} from ${this.#table} where key = $1`,
+      [key],
+    );
+    const row = rows[0];
+    return row ? toRecord(row) : null;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    const { rowCount } = await this.#executor.query(
+      `delete from ${this.#table} where expires_at < $1::timestamptz`,
+      [toTimestamp(now)],
+    );
+    return rowCount;
+  }
+}

@@ -1,0 +1,180 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { z } from "zod";
+import { LunasError } from "../errors/lunas-error.js";
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from "./idempotency-store.js";
+
+export interface SupabaseIdempotencyStoreOptions {
+  /** Default `lunas_idempotency`, as created by migration 0002. */
+  table?: string;
+  /** RPC functions from migration 0002 (or your own with the same arguments). */
+  claimFunction?: string;
+  completeFunction?: string;
+  releaseFunction?: string;
+  /** Per request. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/** A Supabase request failed; `code` stays stable, the PostgREST code is in the message. */
+export class SupabaseIdempotencyStoreError extends LunasError {
+  constructor(what: string, detail: { code?: string; message?: string }) {
+    super(
+      "IDEMPOTENCY_STORE_FAILED",
+      `Supabase idempotency store could not ${what}: ${detail.code ?? "no code"} ${detail.message ?? ""}`.trim(),
+    );
+  }
+}
+
+const claimedSchema = z.object({
+  outcome: z.enum(["acquired", "in_progress", "completed"]),
+  key: z.string(),
+  fingerprint: z.string(),
+  status: z.enum(["in_progress", "completed"]),
+  holder: z.string(),
+  lease_expires_at: z.number(),
+  expires_at: z.number(),
+  has_result: z.boolean(),
+  result: z.unknown(),
+});
+
+const rowSchema = z.object({
+  key: z.string(),
+  fingerprint: z.string(),
+  status: z.enum(["in_progress", "completed"]),
+  holder: z.string(),
+  lease_expires_at: z.string(),
+  expires_at: z.string(),
+  result_json: z.string().nullable(),
+});
+
+const SELECT_RECORD =
+  "key,fingerprint,status,holder,lease_expires_at,expires_at,result_json:result::text";
+
+function toTimestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * `IdempotencyStore` through supabase-js (PostgREST), for runtimes without a
+ * database connection (Edge Functions). Claim, complete and release are the
+ * RPC functions of migration 0002, so each stays one atomic statement; use a
+ * service-role client (the table has RLS on and no policies).
+ */
+export class SupabaseIdempotencyStore implements IdempotencyStore {
+  readonly #client: SupabaseClient;
+  readonly #table: string;
+  readonly #claimFunction: string;
+  readonly #completeFunction: string;
+  readonly #releaseFunction: string;
+  readonly #timeoutMs: number;
+
+  constructor(client: SupabaseClient, options: SupabaseIdempotencyStoreOptions = {}) {
+    this.#client = client;
+    this.#table = options.table ?? "lunas_idempotency";
+    this.#claimFunction = options.claimFunction ?? "lunas_idempotency_claim";
+    this.#completeFunction = options.completeFunction ?? "lunas_idempotency_complete";
+    this.#releaseFunction = options.releaseFunction ?? "lunas_idempotency_release";
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    const { data, error } = await this.#client
+      .rpc(this.#claimFunction, {
+        p_table: this.#table,
+        p_key: request.key,
+        p_fingerprint: request.fingerprint,
+        p_holder: request.holder,
+        p_now: toTimestamp(request.now),
+        p_lease_expires_at: toTimestamp(request.leaseExpiresAt),
+        p_expires_at: toTimestamp(request.expiresAt),
+      })
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) throw new SupabaseIdempotencyStoreError("claim a key", error);
+    const parsed = claimedSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new SupabaseIdempotencyStoreError("claim a key", {
+        message: `unexpected answer from ${this.#claimFunction}`,
+      });
+    }
+    const claimed = parsed.data;
+    const record: IdempotencyRecord = {
+      key: claimed.key,
+      fingerprint: claimed.fingerprint,
+      status: claimed.status,
+      holder: claimed.holder,
+      leaseExpiresAt: claimed.lease_expires_at,
+      expiresAt: claimed.expires_at,
+    };
+    if (claimed.has_result) record.result = claimed.result ?? null;
+    return { status: claimed.outcome, record };
+  }
+
+  async complete(
+    key: string,
+    holder: string,
+    result: unknown,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const { data, error } = await this.#client
+      .rpc(this.#completeFunction, {
+        p_table: this.#table,
+        p_key: key,
+        p_holder: holder,
+        p_result: result === undefined ? null : result,
+        p_has_result: result !== undefined,
+        p_expires_at: toTimestamp(expiresAt),
+      })
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) throw new SupabaseIdempotencyStoreError("complete a key", error);
+    return data === true;
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    const { error } = await this.#client
+      .rpc(this.#releaseFunction, { p_table: this.#table, p_key: key, p_holder: holder })
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) throw new SupabaseIdempotencyStoreError("release a key", error);
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | null> {
+    const { data, error } = await this.#client
+      .from(this.#table)
+      .select(SELECT_RECORD)
+      .eq("key", key)
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs))
+      .maybeSingle();
+    if (error) throw new SupabaseIdempotencyStoreError("read a key", error);
+    if (data === null) return null;
+    const parsed = rowSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new SupabaseIdempotencyStoreError("read a key", {
+        message: `unexpected row shape in ${this.#table}`,
+      });
+    }
+    const row = parsed.data;
+    const record: IdempotencyRecord = {
+      key: row.key,
+      fingerprint: row.fingerprint,
+      status: row.status,
+      holder: row.holder,
+      leaseExpiresAt: Date.parse(row.lease_expires_at),
+      expiresAt: Date.parse(row.expires_at),
+    };
+    if (row.result_json !== null) record.result = JSON.parse(row.result_json);
+    return record;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    const { count, error } = await this.#client
+      .from(this.#table)
+      .delete({ count: "exact" })
+      .lt("expires_at", toTimestamp(now))
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) throw new SupabaseIdempotencyStoreError("purge expired keys", error);
+    return count ?? 0;
+  }
+}

@@ -1,0 +1,221 @@
+import { z } from "zod";
+import { InvalidArgumentError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
+import {
+  IdempotencyInProgressError,
+  IdempotencyLeaseLostError,
+  IdempotencyPayloadMismatchError,
+} from "./idempotency-errors.js";
+import { checkIdempotencyKey } from "./idempotency-key.js";
+import type { IdempotentProcessor } from "./idempotent-processor.js";
+
+export interface WebhookProcessorOptions<E, R> {
+  processor: IdempotentProcessor;
+  /** Is this request really from the provider? `false` (or a throw) answers 401. Gets a clone, so it may read the body. */
+  verify: (request: Request) => boolean | Promise<boolean>;
+  /** Turns the JSON body into a typed event; any throw answers 400. */
+  parse: (body: unknown, request: Request) => E;
+  /** The event's idempotency key (the provider's event or payment id). */
+  key: (event: E) => string;
+  /** The effect, run once per key. */
+  handle: (event: E) => Promise<R>;
+  /** The 2xx answer. Default 200 `{"ok": true, "replayed": ...}`. */
+  respond?: (outcome: { result: R; replayed: boolean; event: E }) => Response;
+  /** Larger bodies answer 413 unread. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Sees every error behind a non-2xx answer (for logging); cannot change the answer. */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const isFunction = (message: string) =>
+  z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", { message });
+
+const optionsSchema = z.object({
+  processor: z.custom<IdempotentProcessor>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as Record<string, unknown>).run === "function",
+    { message: "must be an IdempotentProcessor" },
+  ),
+  verify: isFunction("must be a function"),
+  parse: isFunction("must be a function"),
+  key: isFunction("must be a function"),
+  handle: isFunction("must be a function"),
+  respond: isFunction("must be a function").optional(),
+  maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+  onError: isFunction("must be a function").optional(),
+});
+
+function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json({ error: { code, message } }, { status, headers });
+}
+
+class BodyTooLargeError extends Error {}
+
+/** Reads at most `limit` bytes; throws `BodyTooLargeError` past that without reading the rest. */
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
+  if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** A 400 message that names what was wrong without echoing the body. */
+function invalidPayloadMessage(error: unknown): string {
+  if (error instanceof InvalidArgumentError) return error.message;
+  if (error instanceof z.ZodError) {
+    const issues = error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`,
+    );
+    return `Invalid event: ${issues.join("; ")}`;
+  }
+  return "The request body is not a valid event";
+}
+
+/**
+ * A webhook endpoint on Web standards (`Request` -> `Response`, any runtime):
+ * method check -> `verify` -> bounded body read -> JSON -> `parse` -> `key` ->
+ * the idempotent `handle`. Nothing is stored before the request is verified
+ * and parsed. Error answers are `{"error": {"code", "message"}}`: 405, 401,
+ * 413, 400 INVALID_PAYLOAD, 409 IDEMPOTENCY_IN_PROGRESS (with Retry-After) or
+ * IDEMPOTENCY_LEASE_LOST, 422 IDEMPOTENCY_PAYLOAD_MISMATCH, 500 HANDLER_FAILED
+ * (the claim is released, so the provider's retry runs it again) or INTERNAL_ERROR.
+ */
+export function createWebhookProcessor<E, R>(
+  options: WebhookProcessorOptions<E, R>,
+): (request: Request) => Promise<Response> {
+  const { maxBodyBytes } = parseInput(optionsSchema, options, "webhook processor options");
+  const { processor, verify, parse, key, handle, respond, onError } = options;
+
+  const report = (error: unknown, request: Request) => {
+    try {
+      onError?.(error, request);
+    } catch {
+      // A failing logger must not change the provider's answer.
+    }
+  };
+
+  return async (request) => {
+    if (request.method !== "POST") {
+      return errorResponse(405, "METHOD_NOT_ALLOWED", "Send webhooks with POST", {
+        Allow: "POST",
+      });
+    }
+
+    let verified: boolean;
+    try {
+      verified = (await verify(request.clone())) === true;
+    } catch (error) {
+      report(error, request);
+      verified = false;
+    }
+    if (!verified) {
+      return errorResponse(401, "UNAUTHORIZED", "The webhook could not be verified");
+    }
+
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(request, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        return errorResponse(
+          413,
+          "PAYLOAD_TOO_LARGE",
+          `The body is larger than ${maxBodyBytes} bytes`,
+        );
+      }
+      report(error, request);
+      return errorResponse(400, "INVALID_PAYLOAD", "The body could not be read");
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (error) {
+      report(error, request);
+      return errorResponse(400, "INVALID_PAYLOAD", "The body is not valid JSON");
+    }
+
+    let event: E;
+    let eventKey: string;
+    try {
+      event = parse(body, request);
+      eventKey = key(event);
+      checkIdempotencyKey(eventKey);
+    } catch (error) {
+      report(error, request);
+      return errorResponse(400, "INVALID_PAYLOAD", invalidPayloadMessage(error));
+    }
+
+    let handlerFailure: { error: unknown } | undefined;
+    try {
+      const outcome = await processor.run(eventKey, body, async () => {
+        try {
+          return await handle(event);
+        } catch (error) {
+          handlerFailure = { error };
+          throw error;
+        }
+      });
+      return respond
+        ? respond({ ...outcome, event })
+        : Response.json({ ok: true, replayed: outcome.replayed });
+    } catch (error) {
+      report(error, request);
+      if (error instanceof IdempotencyInProgressError) {
+        return errorResponse(409, error.code, "This event is being processed; retry later", {
+          "Retry-After": String(error.retryAfterSeconds),
+        });
+      }
+      if (error instanceof IdempotencyLeaseLostError) {
+        return errorResponse(
+          409,
+          error.code,
+          "This event was taken over by another delivery; retry later",
+        );
+      }
+      if (error instanceof IdempotencyPayloadMismatchError) {
+        return errorResponse(
+          422,
+          error.code,
+          "This event id was already received with a different payload",
+        );
+      }
+      if (handlerFailure !== undefined && handlerFailure.error === error) {
+        return errorResponse(
+          500,
+          "HANDLER_FAILED",
+          "The event could not be processed; retry later",
+        );
+      }
+      return errorResponse(500, "INTERNAL_ERROR", "The event could not be recorded; retry later");
+    }
+  };
+}
