@@ -1,0 +1,394 @@
+import {
+  createTokenProvider,
+  MemoryTokenStore,
+  type TokenEvent,
+  TokenFetchError,
+  TokenFetchTimeoutError,
+  type TokenProviderOptions,
+  type TokenStore,
+} from "@lunas/core";
+import { FakeTokenEndpoint, FakeUnauthorizedError, ManualClock } from "@lunas/core/testing";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const KEY = "rapatin:ops@example.com";
+const DAY = 86_400_000;
+
+/** Lets pending promise chains run; no time passes on the ManualClock. */
+const flush = async () => {
+  for (let i = 0; i < 20; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+function base64url(json: unknown): string {
+  return btoa(JSON.stringify(json)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function jwt(payload: Record<string, unknown>): string {
+  return `${base64url({ alg: "HS256", typ: "JWT" })}.${base64url(payload)}.c2lnbmF0dXJl`;
+}
+
+/** Counts what reaches the store, to show memory hits do not. */
+function countingStore(inner: TokenStore) {
+  const calls = { get: 0, set: 0, delete: 0 };
+  const store: TokenStore = {
+    get: (key) => {
+      calls.get += 1;
+      return inner.get(key);
+    },
+    set: (key, token) => {
+      calls.set += 1;
+      return inner.set(key, token);
+    },
+    delete: (key) => {
+      calls.delete += 1;
+      return inner.delete(key);
+    },
+  };
+  return { store, calls };
+}
+
+describe("createTokenProvider", () => {
+  let clock: ManualClock;
+  let store: MemoryTokenStore;
+  let endpoint: FakeTokenEndpoint;
+  let events: TokenEvent[];
+
+  const provider = (overrides: Partial<TokenProviderOptions> = {}) =>
+    createTokenProvider({
+      key: KEY,
+      store,
+      fetchToken: endpoint.fetchToken,
+      clock,
+      sleep: clock.sleep,
+      onEvent: (event) => events.push(event),
+      ...overrides,
+    });
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    store = new MemoryTokenStore({ clock });
+    endpoint = new FakeTokenEndpoint({ expiresIn: 3600 });
+    events = [];
+  });
+
+  it("shares one login among concurrent callers and stores the token", async () => {
+    const tokens = provider();
+    const all = await Promise.all(Array.from({ length: 50 }, () => tokens.getToken()));
+    expect(new Set(all)).toEqual(new Set(["token-1"]));
+    expect(endpoint.logins).toBe(1);
+    expect(await store.get(KEY)).toEqual({ value: "token-1", expiresAt: clock.now() + 3_600_000 });
+    expect(events.filter((e) => e.type === "login")).toHaveLength(1);
+  });
+
+  it("answers hot hits from memory without touching the store", async () => {
+    const { store: counted, calls } = countingStore(store);
+    const tokens = provider({ store: counted });
+    await tokens.getToken();
+    const after = { ...calls };
+    for (let i = 0; i < 100; i += 1) expect(await tokens.getToken()).toBe("token-1");
+    expect(calls).toEqual(after);
+  });
+
+  it("refreshes refreshSkewMs before the expiresIn the login reported", async () => {
+    const tokens = provider();
+    expect(await tokens.getToken()).toBe("token-1");
+    clock.advance(3_600_000 - 60_000 - 1);
+    expect(await tokens.getToken()).toBe("token-1");
+    clock.advance(1);
+    expect(await tokens.getToken()).toBe("token-2");
+    expect(endpoint.logins).toBe(2);
+  });
+
+  it("honours a custom refreshSkewMs", async () => {
+    const tokens = provider({ refreshSkewMs: 0 });
+    await tokens.getToken();
+    clock.advance(3_600_000 - 1);
+    expect(await tokens.getToken()).toBe("token-1");
+    clock.advance(1);
+    expect(await tokens.getToken()).toBe("token-2");
+  });
+
+  it("uses expiresAt when there is no expiresIn, and expiresIn first when both come", async () => {
+    const expiresAt = clock.now() + 5 * 60_000 + 7;
+    await provider({ fetchToken: async () => ({ token: "abs", expiresAt }) }).getToken();
+    expect(await store.get(KEY)).toEqual({ value: "abs", expiresAt });
+    await store.delete(KEY);
+    await provider({
+      fetchToken: async () => ({ token: "both", expiresIn: 10, expiresAt }),
+    }).getToken();
+    expect((await store.get(KEY))?.expiresAt).toBe(clock.now() + 10_000);
+  });
+
+  it("reads the JWT exp claim when the login gives no expiry", async () => {
+    const exp = Math.floor(clock.now() / 1000) + 2 * 3600;
+    // Characters chosen so the base64url payload contains - or _.
+    const token = jwt({ sub: "ops@example.com??>>", exp, name: "~~~" });
+    await provider({ fetchToken: async () => ({ token }) }).getToken();
+    expect(await store.get(KEY)).toEqual({ value: token, expiresAt: exp * 1000 });
+  });
+
+  it("falls back to 7 days for an opaque token or a JWT without exp", async () => {
+    await provider({ fetchToken: async () => ({ token: "opaque-session-id" }) }).getToken();
+    expect((await store.get(KEY))?.expiresAt).toBe(clock.now() + 7 * DAY);
+    await store.delete(KEY);
+    await provider({ fetchToken: async () => ({ token: jwt({ sub: "x" }) }) }).getToken();
+    expect((await store.get(KEY))?.expiresAt).toBe(clock.now() + 7 * DAY);
+    await store.delete(KEY);
+    await provider({
+      fetchToken: async () => ({ token: "not.a-jwt.really" }),
+      defaultTtlMs: 1000,
+    }).getToken();
+    expect((await store.get(KEY))?.expiresAt).toBe(clock.now() + 1000);
+  });
+
+  it("reuses a token another process stored instead of logging in", async () => {
+    await store.set(KEY, { value: "from-elsewhere", expiresAt: clock.now() + DAY });
+    expect(await provider().getToken()).toBe("from-elsewhere");
+    expect(endpoint.logins).toBe(0);
+  });
+
+  it("invalidate forgets the token in memory and in the store", async () => {
+    const tokens = provider();
+    await tokens.getToken();
+    await tokens.invalidate();
+    expect(await store.get(KEY)).toBeNull();
+    expect(await tokens.getToken()).toBe("token-2");
+    expect(events.map((e) => e.type)).toContain("invalidate");
+  });
+
+  describe("withToken", () => {
+    it("logs in again once and retries once after an auth error", async () => {
+      const tokens = provider();
+      await tokens.getToken();
+      endpoint.revokeAll();
+      const used: string[] = [];
+      const result = await tokens.withToken((token) => {
+        used.push(token);
+        return endpoint.call(token);
+      });
+      expect(result).toBe("ok with token-2");
+      expect(used).toEqual(["token-1", "token-2"]);
+      expect(endpoint.logins).toBe(2);
+      expect(await store.get(KEY)).toMatchObject({ value: "token-2" });
+      expect(events.map((e) => e.type)).toContain("retry_after_auth_error");
+    });
+
+    it("throws the second auth error instead of looping", async () => {
+      const tokens = provider();
+      const run = vi.fn(async () => {
+        throw new FakeUnauthorizedError();
+      });
+      await expect(tokens.withToken(run)).rejects.toBeInstanceOf(FakeUnauthorizedError);
+      expect(run).toHaveBeenCalledTimes(2);
+      expect(endpoint.logins).toBe(2);
+    });
+
+    it("does not retry other errors", async () => {
+      const tokens = provider();
+      const boom = Object.assign(new Error("server error"), { status: 500 });
+      const run = vi.fn(async () => {
+        throw boom;
+      });
+      await expect(tokens.withToken(run)).rejects.toBe(boom);
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(endpoint.logins).toBe(1);
+    });
+
+    it("keeps a newer token another process stored when the old one fails", async () => {
+      const tokens = provider();
+      await tokens.getToken();
+      await store.set(KEY, { value: "newer-from-elsewhere", expiresAt: clock.now() + DAY });
+      const used: string[] = [];
+      const result = await tokens.withToken(async (token) => {
+        used.push(token);
+        if (token === "token-1") throw new FakeUnauthorizedError();
+        return token;
+      });
+      expect(result).toBe("newer-from-elsewhere");
+      expect(used).toEqual(["token-1", "newer-from-elsewhere"]);
+      expect(endpoint.logins).toBe(1);
+      expect(await store.get(KEY)).toMatchObject({ value: "newer-from-elsewhere" });
+    });
+
+    it("re-logs in once for many concurrent calls that fail with the same token", async () => {
+      const tokens = provider();
+      await tokens.getToken();
+      endpoint.revokeAll();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => tokens.withToken((token) => endpoint.call(token))),
+      );
+      expect(new Set(results)).toEqual(new Set(["ok with token-2"]));
+      expect(endpoint.logins).toBe(2);
+    });
+
+    it("uses a custom isAuthError", async () => {
+      const tokens = provider({ isAuthError: (e) => (e as Error).message === "expired" });
+      let calls = 0;
+      const result = await tokens.withToken(async (token) => {
+        calls += 1;
+        if (calls === 1) throw new Error("expired");
+        return token;
+      });
+      expect(result).toBe("token-2");
+    });
+  });
+
+  describe("errors", () => {
+    it("aborts a login that outlives fetchTimeoutMs with TOKEN_FETCH_TIMEOUT", async () => {
+      let seen: AbortSignal | undefined;
+      const hanging = (signal: AbortSignal) => {
+        seen = signal;
+        return new Promise<never>(() => {});
+      };
+      const tokens = provider({ fetchToken: hanging, fetchTimeoutMs: 5_000 });
+      const pending = tokens.getToken();
+      const outcome = pending.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await flush();
+      clock.advance(4_999);
+      await flush();
+      expect(seen?.aborted).toBe(false);
+      clock.advance(1);
+      const error = await outcome;
+      expect(error).toBeInstanceOf(TokenFetchTimeoutError);
+      expect(error).toMatchObject({ code: "TOKEN_FETCH_TIMEOUT", key: KEY });
+      expect(seen?.aborted).toBe(true);
+      // The lease went back and the failure is not cached: the next call logs in.
+      expect(await store.acquireLease(KEY, "someone-else", clock.now() + 1000)).toBe(true);
+      await store.releaseLease(KEY, "someone-else");
+      expect(await provider().getToken()).toBe("token-1");
+    });
+
+    it("wraps a failed login in TOKEN_FETCH_FAILED without echoing secrets", async () => {
+      const cause = Object.assign(new Error("login rejected for password hunter2 token s3cret"), {
+        status: 403,
+      });
+      const tokens = provider({
+        fetchToken: async () => {
+          throw cause;
+        },
+      });
+      const error = await tokens.getToken().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenFetchError);
+      expect(error).toMatchObject({ code: "TOKEN_FETCH_FAILED", cause });
+      expect((error as Error).message).toContain("HTTP 403");
+      expect((error as Error).message).not.toMatch(/hunter2|s3cret/);
+    });
+
+    it("rejects an unusable login answer with TOKEN_FETCH_FAILED", async () => {
+      for (const answer of [{ token: "" }, { token: "t", expiresIn: -1 }, null, "bare-string"]) {
+        const tokens = provider({ fetchToken: async () => answer as never });
+        const error = await tokens.getToken().catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: "TOKEN_FETCH_FAILED" });
+        expect((error as Error).message).not.toContain("bare-string");
+      }
+      expect(await store.get(KEY)).toBeNull();
+    });
+
+    it("rejects bad options with INVALID_ARGUMENT naming the field", () => {
+      const cases: [Partial<TokenProviderOptions> | Record<string, unknown>, string][] = [
+        [{ key: "" }, "key"],
+        [{ leaseMs: -1 }, "leaseMs"],
+        [{ fetchTimeoutMs: 1.5 }, "fetchTimeoutMs"],
+        [{ store: { get: async () => null } as never }, "store"],
+        [{ store: { ...store, releaseLease: undefined } as never }, "store"],
+        [{ fetchToken: "nope" as never }, "fetchToken"],
+        [{ fetchTokn: async () => ({ token: "x" }) }, "fetchTokn"],
+      ];
+      for (const [override, field] of cases) {
+        expect(() => provider(override as Partial<TokenProviderOptions>)).toThrow(
+          expect.objectContaining({
+            code: "INVALID_ARGUMENT",
+            issues: expect.arrayContaining([expect.stringContaining(field)]),
+          }),
+        );
+      }
+    });
+
+    it("never puts the token into an event", async () => {
+      const tokens = provider();
+      await tokens.getToken();
+      await tokens.getToken();
+      await tokens.withToken(async (t) => t);
+      await tokens.invalidate();
+      expect(events.length).toBeGreaterThan(3);
+      for (const event of events) {
+        expect(Object.keys(event).sort()).toEqual(["key", "type"]);
+        expect(JSON.stringify(event)).not.toContain("token-");
+      }
+    });
+  });
+
+  describe("leases between processes (two providers, one store)", () => {
+    it("lets only the lease holder log in; the other waits and reuses its token", async () => {
+      let release: () => void = () => {};
+      const slow = new FakeTokenEndpoint({
+        expiresIn: 3600,
+        delay: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      });
+      const a = provider({ fetchToken: slow.fetchToken, holderId: "a" });
+      const b = provider({ fetchToken: slow.fetchToken, holderId: "b" });
+      const first = a.getToken();
+      await flush();
+      const second = b.getToken();
+      await flush();
+      expect(events.map((e) => e.type)).toContain("wait_for_lease");
+      clock.advance(100);
+      await flush();
+      release();
+      await flush();
+      clock.advance(100);
+      expect(await Promise.all([first, second])).toEqual(["token-1", "token-1"]);
+      expect(slow.logins).toBe(1);
+      // Released after storing: anyone can take it now.
+      expect(await store.acquireLease(KEY, "c", clock.now() + 1000)).toBe(true);
+    });
+
+    it("has ten providers on one cold store log in once between them", async () => {
+      const providers = Array.from({ length: 10 }, (_, i) => provider({ holderId: `p${i}` }));
+      let done = false;
+      const all = Promise.all(providers.flatMap((p) => [p.getToken(), p.getToken()])).finally(
+        () => {
+          done = true;
+        },
+      );
+      while (!done) {
+        await flush();
+        clock.advance(100);
+      }
+      expect(new Set(await all)).toEqual(new Set(["token-1"]));
+      expect(endpoint.logins).toBe(1);
+    });
+
+    it("takes over when the holder's lease runs out without a token", async () => {
+      expect(await store.acquireLease(KEY, "crashed-process", clock.now() + 30_000)).toBe(true);
+      const tokens = provider({ holderId: "survivor" });
+      let settled: string | undefined;
+      const pending = tokens.getToken().then((token) => {
+        settled = token;
+      });
+      for (let waited = 0; waited < 29_900; waited += 100) {
+        await flush();
+        clock.advance(100);
+      }
+      await flush();
+      expect(settled).toBeUndefined();
+      expect(endpoint.logins).toBe(0);
+      clock.advance(100);
+      await pending;
+      expect(settled).toBe("token-1");
+      expect(endpoint.logins).toBe(1);
+    });
+
+    it("sweeps expired rows after a login", async () => {
+      await store.set("stale:key", { value: "old", expiresAt: clock.now() - 1 });
+      await provider().getToken();
+      await flush();
+      expect(await store.get("stale:key")).toBeNull();
+    });
+  });
+});
