@@ -1,11 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/postgres.ts", "src/testing.ts"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
   sourcemap: true,
+  // import.meta.url (migrations folder) in the CJS build.
+  shims: true,
   target: "node20",
   tsconfig: "tsconfig.build.json",
 });

@@ -1,0 +1,235 @@
+import { type Clock, parseInput, realSleep, type Sleep, systemClock } from "@lunas/core";
+import { z } from "zod";
+import type { RapatinClient } from "../client/rapatin-client.js";
+import {
+  dateSchema,
+  meetingFlagsSchema,
+  type RapatinSchedule,
+  timeSchema,
+} from "../client/schedule-schemas.js";
+import {
+  checkProductTable,
+  DEFAULT_PRODUCT_TABLE,
+  type ProductTier,
+  resolveProductId,
+} from "../products/product-table.js";
+import { BookingInProgressError } from "./booking-errors.js";
+import { checkOrderId } from "./booking-input.js";
+import type { BookingStore, MeetingBooking } from "./booking-store.js";
+import { MemoryBookingStore } from "./memory-booking-store.js";
+import { orderReference, topicCarriesReference, topicWithReference } from "./order-reference.js";
+
+export interface MeetingRequest {
+  /** Expected participants; picks the plan through the product table. */
+  participants: number;
+  /** The meeting's topic; the order reference is appended to it. */
+  topic: string;
+  /** `YYYY-MM-DD`. */
+  startDate: string;
+  /** `HH:mm`. */
+  startTime: string;
+  passcode?: string;
+  /** Rapatin's meeting option flags (`is_meeting_qna`, ...). */
+  options?: z.input<typeof meetingFlagsSchema>;
+}
+
+export interface MeetingBookerOptions {
+  client: Pick<RapatinClient, "listSchedules" | "createSchedule">;
+  /** Default: a `MemoryBookingStore`. */
+  store?: BookingStore;
+  /** Participants → `product_id`. Default `DEFAULT_PRODUCT_TABLE`. */
+  productTable?: readonly ProductTier[];
+  /** How long one attempt holds an order before others may take over. Default 120 000 ms (above the client's 45 s timeout). */
+  leaseMs?: number;
+  /** How long a call waits for another process's attempt before giving up. Default `leaseMs` + 10 000. */
+  waitTimeoutMs?: number;
+  /** How often a waiting call re-reads the store. Default 500 ms. */
+  pollIntervalMs?: number;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Names this process in claims. Default: a random UUID. */
+  holderId?: string;
+}
+
+/** What `scheduleMeetingForOrder` returns: the booking, and how it came about. */
+export interface BookedMeeting extends MeetingBooking {
+  /** `created` now; `adopted` from an earlier attempt's meeting found at Rapatin; `existing` already recorded. */
+  outcome: "created" | "adopted" | "existing";
+}
+
+export interface MeetingBooker {
+  /**
+   * Books the order's meeting once. Called again, concurrently, from another
+   * process, or after a crash between Rapatin's answer and the store write, it
+   * returns the one meeting instead of creating another.
+   */
+  scheduleMeetingForOrder(orderId: string, request: MeetingRequest): Promise<BookedMeeting>;
+}
+
+const requestSchema = z.strictObject({
+  participants: z.number().int().positive(),
+  topic: z.string().trim().min(1),
+  startDate: dateSchema,
+  startTime: timeSchema,
+  passcode: z
+    .string()
+    .regex(/^[A-Za-z0-9@\-_*]{1,10}$/, "must be 1-10 letters, digits or @ - _ *")
+    .optional(),
+  options: meetingFlagsSchema.strict().optional(),
+});
+
+const optionsSchema = z.strictObject({
+  client: z.custom<MeetingBookerOptions["client"]>(
+    (v) =>
+      typeof (v as RapatinClient | undefined)?.createSchedule === "function" &&
+      typeof (v as RapatinClient | undefined)?.listSchedules === "function",
+    "must be a Rapatin client",
+  ),
+  store: z
+    .custom<BookingStore>(
+      (v) => typeof (v as BookingStore | undefined)?.claim === "function",
+      "must be a BookingStore",
+    )
+    .optional(),
+  productTable: z.array(z.unknown()).optional(),
+  leaseMs: z.number().int().min(1).optional(),
+  waitTimeoutMs: z.number().int().min(0).optional(),
+  pollIntervalMs: z.number().int().min(1).optional(),
+  clock: z
+    .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
+    .optional(),
+  sleep: z.custom<Sleep>((v) => typeof v === "function", "must be a sleep function").optional(),
+  holderId: z.string().min(1).max(200).optional(),
+});
+
+/** Zoom's topic limit. */
+const MAX_TOPIC = 200;
+
+export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooker {
+  const parsed = parseInput(optionsSchema, options, "meeting booker options");
+  const client = parsed.client;
+  const store = parsed.store ?? new MemoryBookingStore();
+  const productTable = checkProductTable(
+    (parsed.productTable as ProductTier[] | undefined) ?? DEFAULT_PRODUCT_TABLE,
+  );
+  const leaseMs = parsed.leaseMs ?? 120_000;
+  const waitTimeoutMs = parsed.waitTimeoutMs ?? leaseMs + 10_000;
+  const pollIntervalMs = parsed.pollIntervalMs ?? 500;
+  const clock = parsed.clock ?? systemClock;
+  const sleep = parsed.sleep ?? realSleep;
+  const holder = parsed.holderId ?? crypto.randomUUID();
+  const inFlight = new Map<string, Promise<BookedMeeting>>();
+
+  function toBooking(
+    orderId: string,
+    schedule: RapatinSchedule,
+    productId: number,
+  ): MeetingBooking {
+    return {
+      orderId,
+      scheduleId: schedule.id,
+      meetingId: schedule.meeting_id,
+      joinUrl: schedule.join_url,
+      registrationUrl: schedule.registration_url,
+      passcode: schedule.passcode,
+      topic: schedule.topic,
+      startDate: schedule.start_date,
+      startTime: schedule.start_time,
+      productId,
+      bookedAt: clock.now(),
+    };
+  }
+
+  async function findEarlierMeeting(
+    orderId: string,
+    startDate: string,
+  ): Promise<RapatinSchedule | undefined> {
+    const schedules = await client.listSchedules({ tab: "all", from: startDate, to: startDate });
+    return schedules
+      .filter((schedule) => topicCarriesReference(schedule.topic, orderId))
+      .sort((a, b) => Number(a.id) - Number(b.id))[0];
+  }
+
+  /** Holding the claim: adopt what an earlier attempt created, or create. */
+  async function bookHolding(
+    orderId: string,
+    request: z.output<typeof requestSchema>,
+    productId: number,
+  ): Promise<BookedMeeting> {
+    let booking: MeetingBooking;
+    let outcome: BookedMeeting["outcome"];
+    try {
+      const earlier = await findEarlierMeeting(orderId, request.startDate);
+      if (earlier) {
+        booking = toBooking(orderId, earlier, productId);
+        outcome = "adopted";
+      } else {
+        const created = await client.createSchedule({
+          product_id: productId,
+          topic: topicWithReference(request.topic, orderId),
+          ...(request.passcode === undefined ? {} : { passcode: request.passcode }),
+          start_date: request.startDate,
+          start_time: request.startTime,
+          recurring: false,
+          ...request.options,
+        });
+        booking = toBooking(orderId, created, productId);
+        outcome = "created";
+      }
+    } catch (error) {
+      // Nothing recorded: let the next attempt start now. Even if the create did
+      // reach Rapatin (a timeout), that attempt searches first and adopts it.
+      await store.release(orderId, holder).catch(() => {});
+      throw error;
+    }
+    // A crash before this write leaves the claim to expire; the next holder adopts the meeting.
+    if (await store.complete(orderId, holder, booking)) return { ...booking, outcome };
+    const stored = await store.get(orderId);
+    if (stored?.status === "booked") return { ...stored.booking, outcome: "existing" };
+    return { ...booking, outcome };
+  }
+
+  async function book(
+    orderId: string,
+    request: z.output<typeof requestSchema>,
+  ): Promise<BookedMeeting> {
+    const productId = resolveProductId(request.participants, productTable);
+    const started = clock.now();
+    for (;;) {
+      const now = clock.now();
+      const claim = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
+      if (claim.status === "booked") return { ...claim.record.booking, outcome: "existing" };
+      if (claim.status === "acquired") return bookHolding(orderId, request, productId);
+      if (now - started >= waitTimeoutMs) throw new BookingInProgressError(orderId, now - started);
+      // Another process holds the order: wait for its result or for its lease to lapse.
+      await sleep(Math.min(pollIntervalMs, Math.max(1, claim.record.leaseUntil - now)));
+    }
+  }
+
+  return {
+    scheduleMeetingForOrder(orderId, request) {
+      let id: string;
+      let checked: z.output<typeof requestSchema>;
+      try {
+        id = checkOrderId(orderId);
+        checked = parseInput(requestSchema, request, "meeting request");
+        const room = MAX_TOPIC - orderReference(id).length - 1;
+        parseInput(
+          z
+            .string()
+            .max(room, `must be at most ${room} characters (the order reference takes the rest)`),
+          checked.topic,
+          "meeting topic",
+        );
+        resolveProductId(checked.participants, productTable);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const running = inFlight.get(id);
+      if (running) return running;
+      const attempt = book(id, checked).finally(() => inFlight.delete(id));
+      inFlight.set(id, attempt);
+      return attempt;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+export { BookingInProgressError, BookingStoreError } from "./booking/booking-errors.js";
+export type {
+  BookingClaim,
+  BookingClaimOutcome,
+  BookingRecord,
+  BookingStore,
+  MeetingBooking,
+} from "./booking/booking-store.js";
+export {
+  type BookedMeeting,
+  createMeetingBooker,
+  type MeetingBooker,
+  type MeetingBookerOptions,
+  type MeetingRequest,
+} from "./booking/meeting-booker.js";
+export { MemoryBookingStore } from "./booking/memory-booking-store.js";
+export {
+  orderReference,
+  topicCarriesReference,
+  topicWithReference,
+} from "./booking/order-reference.js";
+export {
+  createRapatinClient,
+  RAPATIN_BASE_URL,
+  type RapatinClient,
+  type RapatinClientOptions,
+} from "./client/rapatin-client.js";
+export {
+  RapatinApiError,
+  RapatinError,
+  RapatinLoginError,
+  RapatinNetworkError,
+  RapatinTimeoutError,
+  RapatinValidationError,
+} from "./client/rapatin-errors.js";
+export type {
+  CreateScheduleInput,
+  ListSchedulesQuery,
+  RapatinSchedule,
+} from "./client/schedule-schemas.js";
+export {
+  checkProductTable,
+  DEFAULT_PRODUCT_TABLE,
+  NoProductForParticipantsError,
+  type ProductTier,
+  resolveProductId,
+} from "./products/product-table.js";

@@ -1,0 +1,11 @@
+export {
+  type BookingStoreFactory,
+  describeBookingStoreConformance,
+} from "./testing/booking-store-conformance.js";
+export {
+  type FakeRapatinCounts,
+  type FakeRapatinRoute,
+  FakeRapatinServer,
+  type FakeRapatinServerOptions,
+  type FakeSchedule,
+} from "./testing/fake-rapatin-server.js";
