@@ -1,0 +1,341 @@
+import { MemoryIdempotencyStore } from "@lunas/core";
+import { ManualClock } from "@lunas/core/testing";
+import {
+  createLedger,
+  createXenditWebhooks,
+  MemoryLedgerStore,
+  type XenditEvent,
+} from "@lunas/xendit";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { loadFixture } from "../fixtures/load-fixture.js";
+import { OLD_TOKEN, TOKEN, webhookRequest } from "./webhook-request.js";
+
+const completed = loadFixture("webhook-payment-session-completed");
+const expired = loadFixture("webhook-payment-session-expired");
+const invoicePaid = loadFixture("invoice-callback-paid");
+
+/** Webhooks wired the recommended way: record the payment, count the downstream effect. */
+function setup() {
+  const clock = new ManualClock();
+  const ledgerStore = new MemoryLedgerStore();
+  const ledger = createLedger({ store: ledgerStore, clock });
+  const webhooks = createXenditWebhooks({
+    verificationTokens: [TOKEN, OLD_TOKEN],
+    store: new MemoryIdempotencyStore(),
+    clock,
+  });
+  const effects: XenditEvent[] = [];
+  const record = async (event: XenditEvent) => {
+    await ledger.recordPaymentEvent(event);
+    effects.push(event);
+  };
+  webhooks.on("payment_session.completed", record);
+  webhooks.on("payment_session.expired", record);
+  webhooks.on("invoice.paid", record);
+  webhooks.on("invoice.settled", record);
+  webhooks.on("invoice.expired", record);
+  return { clock, ledger, ledgerStore, webhooks, effects };
+}
+
+describe("verify", () => {
+  const { webhooks } = setup();
+
+  it("accepts the current and the previous token during a rotation", () => {
+    expect(webhooks.verify(webhookRequest({}, { token: TOKEN }))).toBe(true);
+    expect(webhooks.verify(webhookRequest({}, { token: OLD_TOKEN }))).toBe(true);
+    expect(webhooks.verify(new Headers({ "x-callback-token": TOKEN }))).toBe(true);
+    expect(webhooks.verify({ "x-callback-token": OLD_TOKEN })).toBe(true);
+  });
+
+  it("rejects a wrong, truncated, extended, empty, missing or repeated token", () => {
+    for (const token of ["nope", TOKEN.slice(0, -1), `${TOKEN}x`, "", TOKEN.toUpperCase()]) {
+      expect(webhooks.verify(webhookRequest({}, { token }))).toBe(false);
+    }
+    expect(webhooks.verify(webhookRequest({}, { token: null }))).toBe(false);
+    expect(webhooks.verify({ "x-callback-token": [TOKEN, "other"] })).toBe(false);
+    expect(webhooks.verify({})).toBe(false);
+  });
+
+  it("refuses bad options", () => {
+    const store = new MemoryIdempotencyStore();
+    expect(() => createXenditWebhooks({ verificationTokens: [], store })).toThrow(
+      /INVALID|verification/i,
+    );
+    expect(() => createXenditWebhooks({ verificationTokens: ["a", "b", "c"], store })).toThrow();
+    expect(() => createXenditWebhooks({ verificationTokens: [""], store })).toThrow();
+    expect(() =>
+      createXenditWebhooks({ verificationTokens: ["a"], store, retentionMs: 60_000 }),
+    ).toThrow(/24 h/);
+    expect(() => setup().webhooks.on("payment.capture" as "invoice.paid", () => {})).toThrow(
+      /onUnknown/,
+    );
+  });
+});
+
+describe("handler", () => {
+  it("handles Xendit's documented payment_session.completed example with a plain Web Request", async () => {
+    const { webhooks, effects, ledger } = setup();
+    const response = await webhooks.handler(webhookRequest(completed));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      ok: true,
+      event: "payment_session.completed",
+      key: "payment_session.completed:py-661f87c614802d6c402cd82d",
+      replayed: false,
+    });
+    expect(effects).toHaveLength(1);
+    const event = effects[0];
+    if (event?.event !== "payment_session.completed") throw new Error("wrong event");
+    expect(event.data.payment_session_id).toBe("ps-661f87c614802d6c402cd82d");
+    expect((await ledger.counts()).payments).toBe(1);
+  });
+
+  it("same webhook replayed 10x sequentially: one payment row, one downstream effect", async () => {
+    const { webhooks, effects, ledger } = setup();
+    const bodies: unknown[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await webhooks.handler(webhookRequest(completed));
+      expect(response.status).toBe(200);
+      bodies.push(await response.json());
+    }
+    expect(bodies.filter((b) => (b as { replayed: boolean }).replayed)).toHaveLength(9);
+    expect(effects).toHaveLength(1);
+    expect(await ledger.counts()).toMatchObject({ payments: 1 });
+  });
+
+  it("same webhook 50x concurrently: one effect, the rest 200 (replayed) or 409 with Retry-After, then all settle", async () => {
+    const { webhooks, effects, ledger } = setup();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => webhooks.handler(webhookRequest(completed))),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    for (const response of responses.filter((r) => r.status === 409)) {
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    }
+    // Xendit retries the 409s later; they replay.
+    const retries = await Promise.all(
+      statuses.filter((s) => s === 409).map(() => webhooks.handler(webhookRequest(completed))),
+    );
+    expect(retries.every((r) => r.status === 200)).toBe(true);
+    expect(effects).toHaveLength(1);
+    expect(await ledger.counts()).toMatchObject({ payments: 1 });
+  });
+
+  it("a delivery arriving while the first is still running gets 409 + Retry-After", async () => {
+    const clock = new ManualClock();
+    const webhooks = createXenditWebhooks({
+      verificationTokens: [TOKEN],
+      store: new MemoryIdempotencyStore(),
+      clock,
+      leaseMs: 30_000,
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let runs = 0;
+    webhooks.on("payment_session.completed", async () => {
+      runs += 1;
+      await gate;
+    });
+    const first = webhooks.handler(webhookRequest(completed));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const second = await webhooks.handler(webhookRequest(completed));
+    expect(second.status).toBe(409);
+    expect(second.headers.get("retry-after")).toBe("30");
+    release();
+    expect((await first).status).toBe(200);
+    expect(runs).toBe(1);
+  });
+
+  it("wrong or missing token: 401, handlers not run, no rows", async () => {
+    const { webhooks, effects, ledger } = setup();
+    for (const token of ["wrong", null, ""]) {
+      const response = await webhooks.handler(webhookRequest(completed, { token }));
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("INVALID_CALLBACK_TOKEN");
+      expect(body.error.message).not.toContain(TOKEN);
+    }
+    expect(effects).toHaveLength(0);
+    expect((await ledger.counts()).payments).toBe(0);
+  });
+
+  it("malformed JSON: 400, no rows", async () => {
+    const { webhooks, ledger } = setup();
+    const response = await webhooks.handler(webhookRequest("{not json", { raw: true }));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      "INVALID_JSON",
+    );
+    expect((await ledger.counts()).payments).toBe(0);
+  });
+
+  it("fast-check: arbitrary bodies and wrong shapes never 500 and never write; known events with bad shapes are 400", async () => {
+    const { webhooks, ledger, effects } = setup();
+    const knownName = fc.constantFrom("payment_session.completed", "payment_session.expired");
+    const wrongShape = fc.oneof(
+      // a known event whose data is anything but a session
+      fc.record({
+        event: knownName,
+        business_id: fc.oneof(fc.string(), fc.integer()),
+        created: fc.string(),
+        data: fc.oneof(fc.anything(), fc.dictionary(fc.string(), fc.jsonValue())),
+      }),
+      // the documented payload with one field replaced by a wrong type
+      fc
+        .record({
+          field: fc.constantFrom("payment_session_id", "status", "amount", "currency"),
+          value: fc.oneof(fc.constant(null), fc.boolean(), fc.array(fc.integer()), fc.object()),
+        })
+        .map(({ field, value }) => ({
+          ...completed,
+          data: { ...(completed.data as object), [field]: value },
+        })),
+      // an invoice callback with a wrong type
+      fc
+        .record({
+          field: fc.constantFrom("id", "amount", "external_id"),
+          value: fc.oneof(fc.constant(null), fc.boolean(), fc.object()),
+        })
+        .map(({ field, value }) => ({ ...invoicePaid, [field]: value })),
+    );
+    await fc.assert(
+      fc.asyncProperty(wrongShape, async (body) => {
+        const response = await webhooks.handler(webhookRequest(body));
+        expect(response.status).toBe(400);
+      }),
+      { numRuns: 150 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (text) => {
+          const response = await webhooks.handler(webhookRequest(text, { raw: true }));
+          expect([200, 400]).toContain(response.status);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(effects).toHaveLength(0);
+    expect((await ledger.counts()).payments).toBe(0);
+  });
+
+  it("acknowledges unknown events with 200 {ok, unknown} and reports them", async () => {
+    const { webhooks, ledger } = setup();
+    const seen: unknown[] = [];
+    webhooks.onUnknown((event) => {
+      seen.push(event.event);
+    });
+    const capture = {
+      event: "payment.capture",
+      business_id: "6094fa76c2fd53701b8e079c",
+      created: "2021-12-02T14:52:21.566Z",
+      data: { payment_id: "py-1", status: "SUCCEEDED" },
+    };
+    const response = await webhooks.handler(webhookRequest(capture));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, unknown: true, event: "payment.capture" });
+    const pending = await webhooks.handler(webhookRequest({ ...invoicePaid, status: "PENDING" }));
+    expect(pending.status).toBe(200);
+    expect(seen).toEqual(["payment.capture", "invoice.pending"]);
+    expect((await ledger.counts()).payments).toBe(0);
+  });
+
+  it("turns legacy invoice callbacks into invoice.paid / invoice.settled, each once", async () => {
+    const { webhooks, effects, ledger } = setup();
+    const paid = await webhooks.handler(webhookRequest(invoicePaid));
+    expect(await paid.json()).toMatchObject({
+      event: "invoice.paid",
+      key: "invoice:62f00ac409accd62c85673c4:PAID",
+    });
+    await webhooks.handler(webhookRequest(invoicePaid));
+    const settled = await webhooks.handler(webhookRequest({ ...invoicePaid, status: "SETTLED" }));
+    expect(await settled.json()).toMatchObject({ event: "invoice.settled", replayed: false });
+    expect(effects.map((e) => e.event)).toEqual(["invoice.paid", "invoice.settled"]);
+    const payment = (await ledger.counts()).paymentsByStatus;
+    expect(payment).toEqual({ expired: 0, paid: 0, settled: 1 });
+  });
+
+  it("handles payment_session.expired, keyed by session", async () => {
+    const { webhooks } = setup();
+    const response = await webhooks.handler(webhookRequest(expired));
+    expect(await response.json()).toMatchObject({
+      key: "payment_session.expired:ps-661f87c614802d6c402cd82d",
+    });
+  });
+
+  it("keys a completed SAVE session without payment_id by its session id", async () => {
+    const { webhooks } = setup();
+    const save = {
+      ...completed,
+      data: { ...(completed.data as object), session_type: "SAVE", payment_id: undefined },
+    };
+    const response = await webhooks.handler(webhookRequest(save));
+    expect(await response.json()).toMatchObject({
+      key: "payment_session.completed:ps-661f87c614802d6c402cd82d",
+    });
+  });
+
+  it("a failing handler answers 500, reports to onError, and the retry runs it again", async () => {
+    const webhooks = createXenditWebhooks({
+      verificationTokens: [TOKEN],
+      store: new MemoryIdempotencyStore(),
+    });
+    let attempts = 0;
+    const errors: unknown[] = [];
+    webhooks.on("payment_session.completed", async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error("database down");
+    });
+    webhooks.onError((error, context) => {
+      errors.push([(error as Error).message, context.key]);
+    });
+    const first = await webhooks.handler(webhookRequest(completed));
+    expect(first.status).toBe(500);
+    expect(errors).toEqual([
+      ["database down", "payment_session.completed:py-661f87c614802d6c402cd82d"],
+    ]);
+    const retry = await webhooks.handler(webhookRequest(completed));
+    expect(retry.status).toBe(200);
+    expect(attempts).toBe(2);
+  });
+
+  it("answers 422 when an event id comes back with different content", async () => {
+    const { webhooks } = setup();
+    await webhooks.handler(webhookRequest(completed));
+    const changed = {
+      ...completed,
+      data: { ...(completed.data as object), amount: 999 },
+    };
+    expect((await webhooks.handler(webhookRequest(changed))).status).toBe(422);
+  });
+
+  it("answers 405 to non-POST and 413 to oversized bodies", async () => {
+    const webhooks = createXenditWebhooks({
+      verificationTokens: [TOKEN],
+      store: new MemoryIdempotencyStore(),
+      maxBodyBytes: 100,
+    });
+    const get = await webhooks.handler(new Request("https://shop.example/webhooks/xendit"));
+    expect(get.status).toBe(405);
+    const big = await webhooks.handler(webhookRequest({ pad: "x".repeat(500) }));
+    expect(big.status).toBe(413);
+  });
+
+  it("receive() runs handlers for an already parsed event once", async () => {
+    const { webhooks, effects } = setup();
+    const event = completed as XenditEvent;
+    expect(await webhooks.receive(event)).toEqual({
+      key: "payment_session.completed:py-661f87c614802d6c402cd82d",
+      replayed: false,
+    });
+    expect((await webhooks.receive(event)).replayed).toBe(true);
+    expect(effects).toHaveLength(1);
+  });
+});
