@@ -1,1 +1,4 @@
-export {};
+export {
+  type IdempotencyStoreFactory,
+  idempotencyStoreConformance,
+} from "./idempotency-store-conformance.js";

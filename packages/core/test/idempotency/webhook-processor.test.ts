@@ -1,0 +1,352 @@
+import {
+  type ClaimRequest,
+  createIdempotentProcessor,
+  createWebhookProcessor,
+  type IdempotencyStore,
+  InvalidArgumentError,
+  MemoryIdempotencyStore,
+} from "@lunas/core";
+import { ManualClock } from "@lunas/core/testing";
+import fc from "fast-check";
+import { beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+const SECRET = "callback-token-s3cret";
+
+const paidEvent = z.object({
+  id: z.string().min(1),
+  amount: z.number().int().positive(),
+  status: z.literal("PAID"),
+});
+type PaidEvent = z.infer<typeof paidEvent>;
+
+/** Counts every write verb, so a test can prove nothing was written. */
+class RecordingStore implements IdempotencyStore {
+  readonly inner = new MemoryIdempotencyStore();
+  writes = 0;
+  claim(request: ClaimRequest) {
+    this.writes += 1;
+    return this.inner.claim(request);
+  }
+  complete(key: string, holder: string, result: unknown, expiresAt: number) {
+    this.writes += 1;
+    return this.inner.complete(key, holder, result, expiresAt);
+  }
+  release(key: string, holder: string) {
+    this.writes += 1;
+    return this.inner.release(key, holder);
+  }
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  purgeExpired(now: number) {
+    return this.inner.purgeExpired(now);
+  }
+}
+
+function post(body: BodyInit | null, headers: Record<string, string> = {}): Request {
+  return new Request("https://lunas.example/webhooks/xendit", {
+    method: "POST",
+    headers: { "x-callback-token": SECRET, "content-type": "application/json", ...headers },
+    body,
+  });
+}
+
+const event = (overrides: Partial<PaidEvent> = {}) =>
+  JSON.stringify({ id: "evt_1", amount: 150_000, status: "PAID", ...overrides });
+
+describe("createWebhookProcessor", () => {
+  let store: RecordingStore;
+  let clock: ManualClock;
+  let handled: PaidEvent[];
+  let handle: (e: PaidEvent) => Promise<{ fulfilled: string }>;
+  let errors: unknown[];
+
+  const endpoint = (extra: { maxBodyBytes?: number } = {}) =>
+    createWebhookProcessor<PaidEvent, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store, clock, leaseMs: 20_000 }),
+      verify: (request) => request.headers.get("x-callback-token") === SECRET,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => `xendit:${e.id}`,
+      handle: (e) => handle(e),
+      onError: (error) => errors.push(error),
+      ...extra,
+    });
+
+  beforeEach(() => {
+    store = new RecordingStore();
+    clock = new ManualClock();
+    handled = [];
+    errors = [];
+    handle = async (e) => {
+      handled.push(e);
+      return { fulfilled: e.id };
+    };
+  });
+
+  it("handles a verified event once and answers 200, then 200 replayed", async () => {
+    const webhook = endpoint();
+    const first = await webhook(post(event()));
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/application\/json/);
+    expect(await first.json()).toEqual({ ok: true, replayed: false });
+    const again = await webhook(post(event()));
+    expect(await again.json()).toEqual({ ok: true, replayed: true });
+    expect(handled).toHaveLength(1);
+    expect(await store.get("xendit:evt_1")).toMatchObject({
+      status: "completed",
+      result: { fulfilled: "evt_1" },
+    });
+  });
+
+  it("treats the same data in another key order or formatting as the same delivery", async () => {
+    const webhook = endpoint();
+    await webhook(post(event()));
+    const reordered = await webhook(post('{ "status": "PAID", "amount": 150000, "id": "evt_1" }'));
+    expect(await reordered.json()).toEqual({ ok: true, replayed: true });
+  });
+
+  it("answers with respond() when given", async () => {
+    const webhook = createWebhookProcessor<PaidEvent, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => e.id,
+      handle: (e) => handle(e),
+      respond: ({ result, replayed, event: e }) =>
+        new Response(`${e.id}:${result.fulfilled}:${replayed}`, { status: 202 }),
+    });
+    const response = await webhook(post(event()));
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe("evt_1:evt_1:false");
+  });
+
+  it("answers 401 to an unverified request, and to a verifier that throws, writing nothing", async () => {
+    const wrong = await endpoint()(post(event(), { "x-callback-token": "guess" }));
+    expect(wrong.status).toBe(401);
+    const body = await wrong.json();
+    expect(body).toEqual({ error: { code: "UNAUTHORIZED", message: expect.any(String) } });
+    expect(JSON.stringify(body)).not.toContain(SECRET);
+
+    const throwing = createWebhookProcessor({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => {
+        throw new Error("key service down");
+      },
+      parse: (b) => paidEvent.parse(b),
+      key: (e) => e.id,
+      handle: async () => 1,
+    });
+    expect((await throwing(post(event()))).status).toBe(401);
+    expect(store.writes).toBe(0);
+    expect(handled).toHaveLength(0);
+  });
+
+  it("lets verify read the body (signature checks) and still processes it", async () => {
+    const webhook = createWebhookProcessor<PaidEvent, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: async (request) => (await request.text()).includes('"PAID"'),
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => e.id,
+      handle: (e) => handle(e),
+    });
+    expect((await webhook(post(event()))).status).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it("answers 405 with Allow to anything but POST", async () => {
+    const response = await endpoint()(new Request("https://lunas.example/webhooks/xendit"));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect(await response.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+  });
+
+  it("answers 413 to a body over maxBodyBytes, declared or streamed, writing nothing", async () => {
+    const webhook = endpoint({ maxBodyBytes: 64 });
+    const big = event({ id: "x".repeat(100) });
+    expect((await webhook(post(big))).status).toBe(413);
+    // A declared length over the limit is refused before reading a byte.
+    expect((await webhook(post(event(), { "content-length": "1048577" }))).status).toBe(413);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i += 1)
+          controller.enqueue(new TextEncoder().encode("[1,2,3,4,5,6,7]"));
+        controller.close();
+      },
+    });
+    const streamed = await webhook(
+      new Request("https://lunas.example/webhooks/xendit", {
+        method: "POST",
+        headers: { "x-callback-token": SECRET },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(store.writes).toBe(0);
+  });
+
+  it("answers 400 INVALID_PAYLOAD naming the bad field, without echoing the body", async () => {
+    const response = await endpoint()(post(event({ amount: -5 })));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("INVALID_PAYLOAD");
+    expect(body.error.message).toMatch(/amount/);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("answers 400 to a key the event cannot give (empty, too long)", async () => {
+    const webhook = createWebhookProcessor<PaidEvent, number>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => (e.id === "long" ? "k".repeat(513) : ""),
+      handle: async () => 1,
+    });
+    expect((await webhook(post(event()))).status).toBe(400);
+    expect((await webhook(post(event({ id: "long" })))).status).toBe(400);
+    expect(store.writes).toBe(0);
+  });
+
+  it("answers 422 to the same event id with a different payload", async () => {
+    const webhook = endpoint();
+    await webhook(post(event()));
+    const response = await webhook(post(event({ amount: 1 })));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      error: { code: "IDEMPOTENCY_PAYLOAD_MISMATCH" },
+    });
+    expect(handled).toHaveLength(1);
+  });
+
+  it("answers 409 with Retry-After while another delivery runs it", async () => {
+    let finish!: () => void;
+    handle = (e) =>
+      new Promise((resolve) => {
+        handled.push(e);
+        finish = () => resolve({ fulfilled: e.id });
+      });
+    const webhook = endpoint();
+    const first = webhook(post(event()));
+    await expect.poll(() => handled.length).toBe(1);
+    clock.advance(5_000);
+    const second = await webhook(post(event()));
+    expect(second.status).toBe(409);
+    expect(second.headers.get("retry-after")).toBe("15");
+    expect(await second.json()).toMatchObject({ error: { code: "IDEMPOTENCY_IN_PROGRESS" } });
+    finish();
+    expect((await first).status).toBe(200);
+  });
+
+  it("answers 500 HANDLER_FAILED without internals when the handler throws, and a retry runs it again", async () => {
+    let attempts = 0;
+    handle = async (e) => {
+      attempts += 1;
+      if (attempts === 1) throw new Error(`router 10.0.0.1 refused login with ${SECRET}`);
+      return { fulfilled: e.id };
+    };
+    const webhook = endpoint();
+    const failed = await webhook(post(event()));
+    expect(failed.status).toBe(500);
+    const text = await failed.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: "HANDLER_FAILED" } });
+    expect(text).not.toContain("10.0.0.1");
+    expect(text).not.toContain(SECRET);
+    expect(await store.get("xendit:evt_1")).toBeNull();
+    expect(errors).toHaveLength(1);
+
+    const retried = await webhook(post(event()));
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toEqual({ ok: true, replayed: false });
+    expect(attempts).toBe(2);
+  });
+
+  it("answers 500 INTERNAL_ERROR when the store fails, and handles nothing", async () => {
+    const broken: IdempotencyStore = {
+      ...store.inner,
+      claim: async () => {
+        throw new Error("connection refused");
+      },
+      complete: store.inner.complete.bind(store.inner),
+      release: store.inner.release.bind(store.inner),
+      get: store.inner.get.bind(store.inner),
+      purgeExpired: store.inner.purgeExpired.bind(store.inner),
+    };
+    const webhook = createWebhookProcessor<PaidEvent, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store: broken, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => e.id,
+      handle: (e) => handle(e),
+    });
+    const response = await webhook(post(event()));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+    expect(handled).toHaveLength(0);
+  });
+
+  it("rejects bad options with INVALID_ARGUMENT", () => {
+    expect(() =>
+      createWebhookProcessor({
+        processor: createIdempotentProcessor({ store, clock }),
+        verify: () => true,
+        parse: (b) => b,
+        key: () => "k",
+        handle: async () => 1,
+        maxBodyBytes: 0,
+      }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      createWebhookProcessor({
+        processor: {} as never,
+        verify: () => true,
+        parse: (b) => b,
+        key: () => "k",
+        handle: async () => 1,
+      }),
+    ).toThrow(/processor/);
+  });
+
+  it("property: a body that is not valid JSON or fails parse answers 400 and writes nothing", async () => {
+    const webhook = endpoint();
+    const notJson = fc.string().filter((text) => {
+      try {
+        JSON.parse(text);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const notUtf8 = fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((bytes) => {
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    const jsonFailingParse = fc
+      .oneof(
+        fc.jsonValue(),
+        fc.record({
+          id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+          amount: fc.oneof(fc.double(), fc.string(), fc.integer({ max: 0 })),
+          status: fc.oneof(fc.constant("PAID"), fc.string()),
+        }),
+      )
+      .filter((value) => !paidEvent.safeParse(value).success)
+      .map((value) => JSON.stringify(value));
+
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(notJson, notUtf8, jsonFailingParse), async (body) => {
+        const response = await webhook(post(body as BodyInit));
+        expect(response.status).toBe(400);
+        expect(await response.json()).toMatchObject({ error: { code: "INVALID_PAYLOAD" } });
+        expect(store.writes).toBe(0);
+        expect(handled).toHaveLength(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
