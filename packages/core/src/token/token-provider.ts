@@ -74,26 +74,32 @@ const durationMs = z
   .positive()
   .max(365 * DAY_MS);
 
-const optionsSchema = z.strictObject({
-  key: z.string().min(1).max(512),
-  store: z.custom<TokenStore>(
-    isStore,
-    "must be a TokenStore (get, set, delete; acquireLease and releaseLease together)",
-  ),
-  fetchToken: fn<TokenProviderOptions["fetchToken"]>("a function (signal) => Promise<{ token }>"),
-  defaultTtlMs: durationMs.optional(),
-  refreshSkewMs: z.number().int().min(0).max(DAY_MS).optional(),
-  leaseMs: durationMs.optional(),
-  pollIntervalMs: durationMs.optional(),
-  fetchTimeoutMs: durationMs.optional(),
-  isAuthError: fn<(error: unknown) => boolean>("a function").optional(),
-  clock: z
-    .custom<Clock>((v) => isFunction((v as Clock | undefined)?.now), "must be a Clock")
-    .optional(),
-  sleep: fn<Sleep>("a Sleep function").optional(),
-  holderId: z.string().min(1).max(256).optional(),
-  onEvent: fn<(event: TokenEvent) => void>("a function").optional(),
-});
+const optionsSchema = z
+  .strictObject({
+    key: z.string().min(1).max(512),
+    store: z.custom<TokenStore>(
+      isStore,
+      "must be a TokenStore (get, set, delete; acquireLease and releaseLease together)",
+    ),
+    fetchToken: fn<TokenProviderOptions["fetchToken"]>("a function (signal) => Promise<{ token }>"),
+    defaultTtlMs: durationMs.optional(),
+    refreshSkewMs: z.number().int().min(0).max(DAY_MS).optional(),
+    leaseMs: durationMs.optional(),
+    pollIntervalMs: durationMs.optional(),
+    fetchTimeoutMs: durationMs.optional(),
+    isAuthError: fn<(error: unknown) => boolean>("a function").optional(),
+    clock: z
+      .custom<Clock>((v) => isFunction((v as Clock | undefined)?.now), "must be a Clock")
+      .optional(),
+    sleep: fn<Sleep>("a Sleep function").optional(),
+    holderId: z.string().min(1).max(256).optional(),
+    onEvent: fn<(event: TokenEvent) => void>("a function").optional(),
+  })
+  .refine((o) => (o.fetchTimeoutMs ?? 30_000) <= (o.leaseMs ?? 30_000), {
+    // A login outliving its lease lets a second process log in alongside it.
+    message: "must not exceed leaseMs (both default to 30000)",
+    path: ["fetchTimeoutMs"],
+  });
 
 const fetchedSchema = z.object({
   token: z.string().min(1),
@@ -135,6 +141,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   let cached: StoredToken | undefined;
   let inflight: Promise<StoredToken> | undefined;
+  // Bumped by every invalidation: a read that started before it must not put the old token back.
+  let generation = 0;
 
   const emit = (type: TokenEvent["type"]) => {
     try {
@@ -145,8 +153,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   };
   const isFresh = (token: StoredToken | null | undefined): token is StoredToken =>
     token != null && token.expiresAt - refreshSkewMs > clock.now();
-  const remember = (token: StoredToken): StoredToken => {
-    cached = token;
+  const remember = (token: StoredToken, readAt: number): StoredToken => {
+    if (readAt === generation) cached = token;
     emit("cache_hit");
     return token;
   };
@@ -200,6 +208,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       expiresAt: tokenExpiresAt(fetched, now, defaultTtlMs),
     };
     await store.set(key, token);
+    // Logged in after any invalidation that could have concerned it, so it is the current token.
     cached = token;
     // Logins are rare, so they are a cheap moment to sweep; a failed sweep changes nothing.
     void Promise.resolve()
@@ -209,8 +218,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
 
   async function obtain(): Promise<StoredToken> {
+    const readAt = generation;
     const stored = await store.get(key);
-    if (isFresh(stored)) return remember(stored);
+    if (isFresh(stored)) return remember(stored, readAt);
     const { acquireLease, releaseLease } = store;
     if (!acquireLease || !releaseLease) return loginAndStore();
     let announcedWait = false;
@@ -219,7 +229,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         try {
           // Another process may have stored a token between our read and our lease.
           const again = await store.get(key);
-          if (isFresh(again)) return remember(again);
+          if (isFresh(again)) return remember(again, readAt);
           return await loginAndStore();
         } finally {
           // A lease we fail to release still runs out after leaseMs; the token is what matters.
@@ -232,7 +242,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       await sleep(pollIntervalMs);
       const polled = await store.get(key);
-      if (isFresh(polled)) return remember(polled);
+      if (isFresh(polled)) return remember(polled, readAt);
     }
   }
 
@@ -252,6 +262,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   /** Drops `failed` only where it is still the current token, keeping a newer one another process stored. */
   async function discard(failed: string): Promise<void> {
     emit("invalidate");
+    generation += 1;
     if (cached?.value === failed) cached = undefined;
     const stored = await store.get(key);
     if (stored?.value === failed) await store.delete(key);
@@ -261,6 +272,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     getToken,
     async invalidate() {
       emit("invalidate");
+      generation += 1;
       cached = undefined;
       await store.delete(key);
     },

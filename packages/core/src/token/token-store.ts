@@ -8,6 +8,11 @@ export interface StoredToken {
 /**
  * Where a token provider keeps a login token between calls and between
  * processes. Three required verbs plus an optional lease.
+ *
+ * Adapters in Lunas: `MemoryTokenStore`, `PostgresTokenStore` (pg and PGlite),
+ * `SupabaseTokenStore`. Check your own with `tokenStoreConformance` from
+ * `@lunas/core/testing`. Bad input (empty key, non-integer times) should be
+ * refused with `InvalidArgumentError` before anything is written.
  */
 export interface TokenStore {
   /** The stored token for `key`, or `null`. May return an expired token; the provider checks expiry. */
@@ -20,11 +25,18 @@ export interface TokenStore {
    * Optional: try to become the one holder allowed to log in for `key` until
    * `until` (ms epoch). Resolves `true` when this `holder` now holds it (also when
    * it already did, or the previous holder's lease ran out), `false` when another
-   * holder's unexpired lease stands.
+   * holder's unexpired lease stands. A lease stands while `until` is later than
+   * the store's clock; the check and the write are one atomic step, so of many
+   * holders asking at once exactly one wins. Stores that compare with a clock
+   * should take it injected (a `clock` option), not read the database's `now()`.
    */
   acquireLease?(key: string, holder: string, until: number): Promise<boolean>;
-  /** Releases the lease if `holder` still holds it. */
+  /** Releases the lease if `holder` still holds it; another holder's lease is left alone. */
   releaseLease?(key: string, holder: string): Promise<void>;
-  /** Optional: removes tokens and leases that expired before `now`. Returns how many rows went. */
+  /**
+   * Optional: removes tokens whose `expiresAt` and leases whose `until` lie
+   * strictly before `now` (ms epoch). Returns how many entries went. The
+   * provider calls it after a login; a cron may call it too.
+   */
   deleteExpired?(now: number): Promise<number>;
 }

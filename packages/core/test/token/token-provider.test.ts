@@ -155,6 +155,33 @@ describe("createTokenProvider", () => {
     expect(events.map((e) => e.type)).toContain("invalidate");
   });
 
+  it("does not put back a token read before an invalidate finished", async () => {
+    await store.set(KEY, { value: "old", expiresAt: clock.now() + DAY });
+    let releaseRead: () => void = () => {};
+    const slowStore: TokenStore = {
+      get: async (key) => {
+        const token = await store.get(key);
+        await new Promise<void>((resolve) => {
+          releaseRead = resolve;
+        });
+        return token;
+      },
+      set: (key, token) => store.set(key, token),
+      delete: (key) => store.delete(key),
+    };
+    const tokens = provider({ store: slowStore });
+    const first = tokens.getToken();
+    await flush();
+    await tokens.invalidate();
+    releaseRead();
+    expect(await first).toBe("old");
+    const second = tokens.getToken();
+    await flush();
+    releaseRead();
+    expect(await second).toBe("token-1");
+    expect(endpoint.logins).toBe(1);
+  });
+
   describe("withToken", () => {
     it("logs in again once and retries once after an auth error", async () => {
       const tokens = provider();
@@ -295,6 +322,7 @@ describe("createTokenProvider", () => {
         [{ store: { ...store, releaseLease: undefined } as never }, "store"],
         [{ fetchToken: "nope" as never }, "fetchToken"],
         [{ fetchTokn: async () => ({ token: "x" }) }, "fetchTokn"],
+        [{ leaseMs: 10_000 }, "fetchTimeoutMs"],
       ];
       for (const [override, field] of cases) {
         expect(() => provider(override as Partial<TokenProviderOptions>)).toThrow(
