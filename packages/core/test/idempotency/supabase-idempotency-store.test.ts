@@ -210,12 +210,10 @@ describe("SupabaseIdempotencyStore (PostgREST requests)", () => {
   });
 
   it("turns PostgREST errors into IDEMPOTENCY_STORE_FAILED without the service key", async () => {
-    postgrest()
-      .post("/rest/v1/rpc/lunas_idempotency_release")
-      .reply(403, {
-        code: "42501",
-        message: "permission denied for function lunas_idempotency_release",
-      });
+    postgrest().post("/rest/v1/rpc/lunas_idempotency_release").reply(403, {
+      code: "42501",
+      message: "permission denied for function lunas_idempotency_release",
+    });
     const error = await new SupabaseIdempotencyStore(client())
       .release("k", "h")
       .catch((e: unknown) => e);
