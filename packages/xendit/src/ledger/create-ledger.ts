@@ -1,0 +1,421 @@
+import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { z } from "zod";
+import {
+  type CreateSessionInput,
+  type PaymentSession,
+  sessionFieldsSchema,
+} from "../client/session-schemas.js";
+import type { XenditClient } from "../client/xendit-client.js";
+import { XenditApiError } from "../client/xendit-errors.js";
+import { xenditEventSchema } from "../webhooks/xendit-event-schema.js";
+import type { XenditEvent } from "../webhooks/xendit-events.js";
+import {
+  LedgerClientMissingError,
+  OrderNotFoundError,
+  SessionConflictError,
+  SessionInUseError,
+} from "./ledger-errors.js";
+import {
+  comparePayments,
+  type LedgerCounts,
+  type LedgerOrder,
+  type LedgerPayment,
+  type LedgerStore,
+  type NewOrder,
+} from "./ledger-store.js";
+import { paymentFromEvent } from "./payment-from-event.js";
+
+export interface LedgerOptions {
+  store: LedgerStore;
+  /** Needed only by `createOrderPayment`. */
+  client?: XenditClient;
+  clock?: Clock;
+}
+
+export interface AttachResult {
+  status: "attached" | "already_attached_same";
+  order: LedgerOrder;
+  /** A payment recorded before the session was attached, linked now. */
+  linkedPayment: LedgerPayment | null;
+}
+
+export interface OrderPaymentResult {
+  session: PaymentSession;
+  /** False when an existing active (or completed) session was returned. */
+  created: boolean;
+  /** A session created for this order that lost a race and was cancelled. */
+  cancelledSessionId: string | null;
+}
+
+export interface RecordResult {
+  payment: LedgerPayment;
+  /** True when this call linked the payment to its order. */
+  linkedNow: boolean;
+}
+
+export type LedgerOrphan =
+  /** A payment no order claims yet. `fix` says how backfill would link it, or null when nothing can. */
+  | {
+      kind: "payment_without_order";
+      payment: LedgerPayment;
+      fix: { orderId: string; via: "orders.session_id" | "metadata.order_id" } | null;
+    }
+  /** An order that linked payments point at, whose `session_id` is still empty. */
+  | { kind: "order_without_session"; order: LedgerOrder; payments: LedgerPayment[] };
+
+export type BackfillChange =
+  | {
+      kind: "link_payment";
+      sessionId: string;
+      orderId: string;
+      via: "orders.session_id" | "metadata.order_id";
+    }
+  | { kind: "set_order_session"; orderId: string; sessionId: string };
+
+export interface BackfillResult {
+  dryRun: boolean;
+  /** Exactly the rows changed (or, in a dry run, that a real run would change now). */
+  changes: BackfillChange[];
+  /** Planned changes a concurrent writer made impossible between planning and applying. */
+  skipped: BackfillChange[];
+}
+
+/** What `createOrderPayment` passes on to `POST /sessions`; reference, amount and currency come from the order. */
+export type OrderPaymentSessionInput = z.input<typeof orderSessionInputSchema>;
+
+export interface Ledger {
+  /** Adds an order unless it exists (apps with their own orders table insert there instead). */
+  createOrder(order: NewOrder): Promise<{ order: LedgerOrder; created: boolean }>;
+  getOrder(orderId: string): Promise<LedgerOrder | null>;
+  attachSession(orderId: string, sessionId: string): Promise<AttachResult>;
+  createOrderPayment(
+    order: NewOrder & { amount: number; currency: string },
+    session: OrderPaymentSessionInput,
+  ): Promise<OrderPaymentResult>;
+  recordPaymentEvent(event: XenditEvent): Promise<RecordResult>;
+  findPaymentForOrder(orderId: string): Promise<LedgerPayment | null>;
+  orphans(): Promise<LedgerOrphan[]>;
+  counts(): Promise<LedgerCounts>;
+  backfill(options: { dryRun: boolean }): Promise<BackfillResult>;
+}
+
+const id = z.string().min(1).max(255);
+const newOrderSchema = z.object({
+  id,
+  amount: z.number().finite().nonnegative().nullish(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "ISO 4217 code like IDR")
+    .nullish(),
+  status: z.string().min(1).max(64).optional(),
+});
+const payableOrderSchema = newOrderSchema.extend({
+  amount: z.number().finite().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code like IDR"),
+});
+const optionsSchema = z.object({
+  store: z.custom<LedgerStore>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as LedgerStore).upsertPayment === "function",
+    "a LedgerStore",
+  ),
+  client: z
+    .custom<XenditClient>(
+      (value) => typeof value === "object" && value !== null && "sessions" in value,
+      "a XenditClient",
+    )
+    .optional(),
+  clock: z
+    .custom<Clock>(
+      (value) =>
+        typeof value === "object" && value !== null && typeof (value as Clock).now === "function",
+      "a Clock",
+    )
+    .optional(),
+});
+
+const orderSessionInputSchema = sessionFieldsSchema.omit({
+  reference_id: true,
+  amount: true,
+  currency: true,
+});
+
+const REUSABLE = new Set(["ACTIVE", "COMPLETED"]);
+
+/**
+ * The order ↔ payment-session ledger. It keeps `orders.session_id` and
+ * `payments.session_id` in sync whatever order things happen in: the API
+ * call that creates a session, the write that stores it, and the webhooks
+ * that report its outcome (early, late, twice, or concurrently).
+ */
+export function createLedger(options: LedgerOptions): Ledger {
+  const config = parseInput(optionsSchema, options, "ledger options");
+  const store = config.store;
+  const clock = config.clock ?? systemClock;
+
+  async function attach(orderId: string, sessionId: string): Promise<AttachResult> {
+    const outcome = await store.attachSession(orderId, sessionId);
+    switch (outcome.status) {
+      case "order_not_found":
+        throw new OrderNotFoundError(orderId);
+      case "conflict":
+        throw new SessionConflictError(orderId, outcome.order.sessionId ?? "", sessionId);
+      case "session_taken":
+        throw new SessionInUseError(sessionId, outcome.otherOrderId);
+    }
+    // Set first, link second: a webhook recorded in between finds the order by
+    // its session, one recorded before is linked here.
+    const linked = await store.linkPayment(sessionId, orderId);
+    return {
+      status: outcome.status,
+      order: outcome.order,
+      linkedPayment: linked ? await store.getPayment(sessionId) : null,
+    };
+  }
+
+  async function cancelDangling(client: XenditClient, session: PaymentSession): Promise<boolean> {
+    if (session.status !== "ACTIVE") return false;
+    try {
+      await client.sessions.cancel(session.payment_session_id);
+      return true;
+    } catch (error) {
+      // Already completed, expired or cancelled by the time we got there: nothing dangles.
+      if (error instanceof XenditApiError) {
+        const now = await client.sessions.get(session.payment_session_id);
+        if (now.status !== "ACTIVE") return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Our session lost the race for the order: keep the winner, cancel ours. */
+  async function settleLoser(
+    client: XenditClient,
+    orderId: string,
+    ours: PaymentSession,
+  ): Promise<OrderPaymentResult> {
+    const current = await store.getOrder(orderId);
+    const winnerId = current?.sessionId;
+    if (!winnerId) throw new OrderNotFoundError(orderId);
+    if (winnerId === ours.payment_session_id) {
+      return { session: ours, created: true, cancelledSessionId: null };
+    }
+    const cancelled = await cancelDangling(client, ours);
+    const winner = await client.sessions.get(winnerId);
+    return {
+      session: winner,
+      created: false,
+      cancelledSessionId: cancelled ? ours.payment_session_id : null,
+    };
+  }
+
+  async function linkTarget(payment: LedgerPayment): Promise<string | null> {
+    const bySession = await store.findOrderBySession(payment.sessionId);
+    if (bySession) return bySession.id;
+    if (payment.metadataOrderId) {
+      const byMetadata = await store.getOrder(payment.metadataOrderId);
+      if (byMetadata) return byMetadata.id;
+    }
+    return null;
+  }
+
+  async function planBackfill(): Promise<BackfillChange[]> {
+    const links: BackfillChange[] = [];
+    const sessionsFor = new Map<string, LedgerPayment[]>();
+    const ordersById = new Map<string, LedgerOrder>();
+
+    for (const payment of await store.listUnlinkedPayments()) {
+      const bySession = await store.findOrderBySession(payment.sessionId);
+      if (bySession) {
+        links.push({
+          kind: "link_payment",
+          sessionId: payment.sessionId,
+          orderId: bySession.id,
+          via: "orders.session_id",
+        });
+        continue;
+      }
+      if (!payment.metadataOrderId) continue;
+      const byMetadata = await store.getOrder(payment.metadataOrderId);
+      if (!byMetadata) continue;
+      links.push({
+        kind: "link_payment",
+        sessionId: payment.sessionId,
+        orderId: byMetadata.id,
+        via: "metadata.order_id",
+      });
+      if (byMetadata.sessionId === null) {
+        ordersById.set(byMetadata.id, byMetadata);
+        const list = sessionsFor.get(byMetadata.id) ?? [];
+        list.push({ ...payment, orderId: byMetadata.id });
+        sessionsFor.set(byMetadata.id, list);
+      }
+    }
+    for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
+      ordersById.set(order.id, order);
+      sessionsFor.set(order.id, [...(sessionsFor.get(order.id) ?? []), ...payments]);
+    }
+
+    const sessions: BackfillChange[] = [];
+    const claimed = new Set<string>();
+    for (const orderId of [...sessionsFor.keys()].sort()) {
+      const candidates = (sessionsFor.get(orderId) ?? []).sort(comparePayments);
+      for (const payment of candidates) {
+        // A session another order already holds (or that this run gives away) cannot be reused.
+        if (claimed.has(payment.sessionId)) continue;
+        if (await store.findOrderBySession(payment.sessionId)) continue;
+        claimed.add(payment.sessionId);
+        sessions.push({ kind: "set_order_session", orderId, sessionId: payment.sessionId });
+        break;
+      }
+    }
+    return [...links, ...sessions];
+  }
+
+  return {
+    async createOrder(order) {
+      const input = parseInput(newOrderSchema, order, "order");
+      return store.insertOrder(input, clock.now());
+    },
+
+    async getOrder(orderId) {
+      return store.getOrder(parseInput(id, orderId, "order id"));
+    },
+
+    async attachSession(orderId, sessionId) {
+      parseInput(id, orderId, "order id");
+      parseInput(id, sessionId, "session id");
+      return attach(orderId, sessionId);
+    },
+
+    async createOrderPayment(order, sessionInput) {
+      const input = parseInput(payableOrderSchema, order, "order");
+      const client = config.client;
+      if (!client) throw new LedgerClientMissingError();
+      const body: CreateSessionInput = {
+        ...sessionInput,
+        reference_id: input.id,
+        amount: input.amount,
+        currency: input.currency,
+        metadata: { ...(sessionInput?.metadata ?? {}), order_id: input.id },
+      };
+
+      const stored =
+        (await store.getOrder(input.id)) ?? (await store.insertOrder(input, clock.now())).order;
+
+      if (stored.sessionId !== null) {
+        const existing = await client.sessions.get(stored.sessionId);
+        if (REUSABLE.has(existing.status)) {
+          return { session: existing, created: false, cancelledSessionId: null };
+        }
+        // The old session expired or was cancelled. The key names the session it
+        // replaces, so a retry after a crash gets this same replacement back.
+        const replacement = await client.sessions.create(body, {
+          idempotencyKey: `${input.id}:after:${stored.sessionId}`,
+        });
+        if (
+          await store.replaceSession(input.id, stored.sessionId, replacement.payment_session_id)
+        ) {
+          return { session: replacement, created: true, cancelledSessionId: null };
+        }
+        return settleLoser(client, input.id, replacement);
+      }
+
+      // The order id is the idempotency key: a retry after a crash between
+      // create and store gets the same session from Xendit, not a second one.
+      const session = await client.sessions.create(body, { idempotencyKey: input.id });
+      const outcome = await store.attachSession(input.id, session.payment_session_id);
+      switch (outcome.status) {
+        case "attached":
+        case "already_attached_same":
+          await store.linkPayment(session.payment_session_id, input.id);
+          return {
+            session,
+            created: outcome.status === "attached",
+            cancelledSessionId: null,
+          };
+        case "conflict":
+          return settleLoser(client, input.id, session);
+        case "session_taken":
+          throw new SessionInUseError(session.payment_session_id, outcome.otherOrderId);
+        case "order_not_found":
+          throw new OrderNotFoundError(input.id);
+      }
+    },
+
+    async recordPaymentEvent(event) {
+      const parsed = parseInput(xenditEventSchema, event, "Xendit event");
+      let payment = await store.upsertPayment(paymentFromEvent(parsed, clock.now()));
+      let linkedNow = false;
+      if (payment.orderId === null) {
+        const orderId = await linkTarget(payment);
+        if (orderId !== null) linkedNow = await store.linkPayment(payment.sessionId, orderId);
+        payment = (await store.getPayment(payment.sessionId)) ?? payment;
+      }
+      if (payment.orderId !== null) {
+        const order = await store.getOrder(payment.orderId);
+        // Linked through metadata to an order that never stored its session: store it now.
+        if (order && order.sessionId === null) {
+          await store.attachSession(order.id, payment.sessionId);
+        }
+      }
+      return { payment, linkedNow };
+    },
+
+    async findPaymentForOrder(orderId) {
+      parseInput(id, orderId, "order id");
+      const [best] = (await store.listPaymentsForOrder(orderId)).sort(comparePayments);
+      if (best) return best;
+      const order = await store.getOrder(orderId);
+      return order?.sessionId ? store.getPayment(order.sessionId) : null;
+    },
+
+    async orphans() {
+      const result: LedgerOrphan[] = [];
+      for (const payment of await store.listUnlinkedPayments()) {
+        const bySession = await store.findOrderBySession(payment.sessionId);
+        const byMetadata =
+          !bySession && payment.metadataOrderId
+            ? await store.getOrder(payment.metadataOrderId)
+            : null;
+        result.push({
+          kind: "payment_without_order",
+          payment,
+          fix: bySession
+            ? { orderId: bySession.id, via: "orders.session_id" }
+            : byMetadata
+              ? { orderId: byMetadata.id, via: "metadata.order_id" }
+              : null,
+        });
+      }
+      for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
+        result.push({ kind: "order_without_session", order, payments });
+      }
+      return result;
+    },
+
+    counts: () => store.counts(),
+
+    async backfill(backfillOptions) {
+      const { dryRun } = parseInput(
+        z.object({ dryRun: z.boolean() }),
+        backfillOptions,
+        "backfill options",
+      );
+      const plan = await planBackfill();
+      if (dryRun) return { dryRun, changes: plan, skipped: [] };
+      const changes: BackfillChange[] = [];
+      const skipped: BackfillChange[] = [];
+      for (const change of plan) {
+        const applied =
+          change.kind === "link_payment"
+            ? await store.linkPayment(change.sessionId, change.orderId)
+            : (await store.attachSession(change.orderId, change.sessionId)).status === "attached";
+        (applied ? changes : skipped).push(change);
+      }
+      return { dryRun, changes, skipped };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { type Migration, runMigrations, type SqlExecutor } from "@lunas/core";
+import { readMigrationsDir } from "@lunas/core/postgres";
+
+export {
+  type OrderColumns,
+  PostgresLedgerStore,
+  type PostgresLedgerStoreOptions,
+} from "./ledger/postgres-ledger-store.js";
+
+/** The SQL files of `@lunas/xendit` (orders and payments), as shipped in `migrations/`. */
+export function xenditMigrations(): Promise<Migration[]> {
+  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+}
+
+/** Applies `@lunas/xendit`'s migrations to `schema` (default `public`); returns the ids it applied. */
+export async function migrateXendit(
+  executor: SqlExecutor,
+  options: { schema?: string } = {},
+): Promise<string[]> {
+  return runMigrations(executor, {
+    namespace: "@lunas/xendit",
+    migrations: await xenditMigrations(),
+    schema: options.schema ?? "public",
+  });
+}
