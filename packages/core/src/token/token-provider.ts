@@ -207,6 +207,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       value: fetched.token,
       expiresAt: tokenExpiresAt(fetched, now, defaultTtlMs),
     };
+    if (token.expiresAt <= now) {
+      // Caching it would mean a login on every call; the usual cause is seconds passed as ms.
+      throw new TokenFetchError(
+        key,
+        `Login for token ${JSON.stringify(key)} returned a token that has already expired; expiresAt is milliseconds since the epoch, expiresIn seconds from now`,
+      );
+    }
     await store.set(key, token);
     // Logged in after any invalidation that could have concerned it, so it is the current token.
     cached = token;

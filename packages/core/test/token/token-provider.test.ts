@@ -313,6 +313,20 @@ describe("createTokenProvider", () => {
       expect(await store.get(KEY)).toBeNull();
     });
 
+    it("refuses a token that is already expired, e.g. expiresAt given in seconds", async () => {
+      const seconds = Math.floor(clock.now() / 1000) + 3600;
+      const tokens = provider({ fetchToken: async () => ({ token: "t", expiresAt: seconds }) });
+      await expect(tokens.getToken()).rejects.toMatchObject({
+        code: "TOKEN_FETCH_FAILED",
+        message: expect.stringContaining("already expired"),
+      });
+      const expiredJwt = jwt({ exp: Math.floor(clock.now() / 1000) - 1 });
+      await expect(
+        provider({ fetchToken: async () => ({ token: expiredJwt }) }).getToken(),
+      ).rejects.toMatchObject({ code: "TOKEN_FETCH_FAILED" });
+      expect(await store.get(KEY)).toBeNull();
+    });
+
     it("rejects bad options with INVALID_ARGUMENT naming the field", () => {
       const cases: [Partial<TokenProviderOptions> | Record<string, unknown>, string][] = [
         [{ key: "" }, "key"],
