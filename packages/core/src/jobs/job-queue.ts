@@ -1,14 +1,21 @@
 export interface EnqueueOptions {
   /**
-   * At most one job with this key waits in the queue at a time: enqueueing a
-   * duplicate while one is queued returns `null` instead of a second job.
+   * At most one job with this key waits for its first run per queue: while a
+   * job with the same key is queued and has not started yet, enqueueing
+   * returns `null` instead of a second job. Once that job has started (running,
+   * waiting for a retry, finished or failed) the key is free again, so a job
+   * for the same key enqueued meanwhile runs as well; handlers stay idempotent.
+   * (pg-boss: a queue with the `short` policy; see `PgBossJobQueue`.)
    */
   singletonKey?: string;
-  /** Retries after the first failure. Default 3. */
+  /** Retries after the first failure (0 = run once). Default 3. */
   retryLimit?: number;
-  /** Seconds before the first retry. Default 5. */
+  /** Whole seconds before the first retry. Default 5. */
   retryDelaySeconds?: number;
-  /** Double the delay on each retry. Default true. */
+  /**
+   * Grow the delay on each retry: retry n waits between d·2^(n-1) and
+   * d·2^n seconds (d = retryDelaySeconds, at least 1). Default true.
+   */
   retryBackoff?: boolean;
   /** Do not start before this time. */
   startAfter?: Date;
@@ -17,6 +24,7 @@ export interface EnqueueOptions {
 export interface Job<T> {
   id: string;
   name: string;
+  /** The enqueued data after a JSON round trip (what a database would store). */
   data: T;
 }
 
@@ -25,6 +33,10 @@ export type JobHandler<T> = (job: Job<T>) => Promise<void>;
 /**
  * Background work that survives a restart. A handler that throws is retried
  * with backoff up to the retry limit.
+ *
+ * Call `start()` before `enqueue` or `work`. Queue names are 1–120 characters
+ * of letters, digits, `_`, `.`, `:` and `-`; job data must be JSON-serialisable.
+ * Bad input throws `InvalidArgumentError` and enqueues nothing.
  */
 export interface JobQueue {
   start(): Promise<void>;
@@ -32,5 +44,6 @@ export interface JobQueue {
   stop(): Promise<void>;
   /** Resolves the job id, or `null` when a job with the same `singletonKey` is already queued. */
   enqueue<T>(name: string, data: T, options?: EnqueueOptions): Promise<string | null>;
+  /** Runs `handler` for each job of queue `name`, one at a time; one handler per queue. */
   work<T>(name: string, handler: JobHandler<T>): Promise<void>;
 }

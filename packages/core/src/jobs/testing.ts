@@ -1,1 +1,1 @@
-export {};
+export { type JobQueueConformanceContext, jobQueueConformance } from "./job-queue-conformance.js";

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { InvalidArgumentError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
+import type { EnqueueOptions } from "./job-queue.js";
+
+export const DEFAULT_RETRY_LIMIT = 3;
+export const DEFAULT_RETRY_DELAY_SECONDS = 5;
+export const DEFAULT_RETRY_BACKOFF = true;
+
+export const queueNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,119}$/,
+    "must be 1-120 letters, digits, _ . : - starting with a letter or digit",
+  );
+
+const enqueueSchema = z.object({
+  name: queueNameSchema,
+  options: z
+    .strictObject({
+      singletonKey: z.string().min(1).max(255).optional(),
+      retryLimit: z.number().int().min(0).max(10_000).default(DEFAULT_RETRY_LIMIT),
+      // pg-boss stores whole seconds in an int column.
+      retryDelaySeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 24 * 3600)
+        .default(DEFAULT_RETRY_DELAY_SECONDS),
+      retryBackoff: z.boolean().default(DEFAULT_RETRY_BACKOFF),
+      startAfter: z.date().optional(),
+    })
+    .default({
+      retryLimit: DEFAULT_RETRY_LIMIT,
+      retryDelaySeconds: DEFAULT_RETRY_DELAY_SECONDS,
+      retryBackoff: DEFAULT_RETRY_BACKOFF,
+    }),
+});
+
+export interface EnqueueInput {
+  name: string;
+  /** The job data as JSON text; `undefined` is stored as `null`. */
+  dataJson: string;
+  options: {
+    singletonKey?: string;
+    retryLimit: number;
+    retryDelaySeconds: number;
+    retryBackoff: boolean;
+    startAfter?: Date;
+  };
+}
+
+/**
+ * Checks one `enqueue` call the same way for every adapter, so a bad call is
+ * rejected before anything is written, and turns the data into the JSON text
+ * a database would store (handlers of every adapter see the same round trip).
+ */
+export function parseEnqueueInput(
+  name: unknown,
+  data: unknown,
+  options: EnqueueOptions | undefined,
+): EnqueueInput {
+  const parsed = parseInput(enqueueSchema, { name, options }, "job");
+  let dataJson: string | undefined;
+  try {
+    dataJson = JSON.stringify(data === undefined ? null : data);
+  } catch (error) {
+    throw new InvalidArgumentError("Invalid job", [`data: ${(error as Error).message}`], {
+      cause: error,
+    });
+  }
+  if (dataJson === undefined) {
+    throw new InvalidArgumentError("Invalid job", ["data: must be JSON-serialisable"]);
+  }
+  return { name: parsed.name, dataJson, options: parsed.options };
+}
+
+export function parseQueueName(name: unknown): string {
+  return parseInput(queueNameSchema, name, "queue name");
+}

@@ -1,0 +1,45 @@
+import { LunasError } from "../errors/lunas-error.js";
+
+/** `enqueue` or `work` was called before `start()` or after `stop()`. */
+export class JobQueueNotRunningError extends LunasError {
+  constructor(action: string) {
+    super("JOB_QUEUE_NOT_RUNNING", `Cannot ${action}: call start() on the job queue first`);
+  }
+}
+
+/** `work` was called twice for one queue on the same `JobQueue`. */
+export class WorkerAlreadyRegisteredError extends LunasError {
+  readonly queue: string;
+
+  constructor(queue: string) {
+    super(
+      "JOB_WORKER_EXISTS",
+      `A handler already works queue "${queue}" on this JobQueue; register one handler per queue`,
+    );
+    this.queue = queue;
+  }
+}
+
+/** A handler ran longer than the queue allows; the attempt counts as failed. */
+export class JobHandlerTimeoutError extends LunasError {
+  constructor(timeoutMs: number) {
+    super("JOB_TIMEOUT", `Job handler did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * A pg-boss queue with this name exists with another policy than `short`, so
+ * the singleton-key promise of `JobQueue` would not hold on it.
+ */
+export class JobQueuePolicyError extends LunasError {
+  readonly queue: string;
+
+  constructor(queue: string, policy: string | undefined) {
+    super(
+      "JOB_QUEUE_POLICY_MISMATCH",
+      `pg-boss queue "${queue}" has policy "${policy ?? "unknown"}", but PgBossJobQueue needs "short"; ` +
+        "use another queue name or recreate the queue with policy short",
+    );
+    this.queue = queue;
+  }
+}
