@@ -2,35 +2,15 @@ import type { SqlExecutor } from "@lunas/core";
 import { migrateCore } from "@lunas/core/postgres";
 import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareSupabaseSchema } from "./supabase-like-database.js";
 
 /**
  * Migration 0002 on real PostgreSQL set up like a Supabase project: the three
  * API roles exist, service_role bypasses RLS, and default privileges grant
  * everything in the schema to all three, as Supabase's do.
  */
-const SUPABASE_ROLES = ["anon", "authenticated", "service_role"] as const;
 const T0 = Date.UTC(2026, 4, 17, 8, 30, 15, 123);
 const iso = (ms: number) => new Date(ms).toISOString();
-
-async function ensureSupabaseRoles(executor: SqlExecutor) {
-  // Roles are cluster-wide: never dropped, and another test file may be creating
-  // them right now, so a duplicate is fine.
-  for (const role of SUPABASE_ROLES) {
-    await executor.exec(`do $$
-      begin
-        if not exists (select 1 from pg_roles where rolname = '${role}') then
-          create role ${role} nologin noinherit;
-        end if;
-      exception when duplicate_object or unique_violation then null;
-      end $$`);
-  }
-  await executor.exec(`do $$
-    begin
-      if not (select rolbypassrls from pg_roles where rolname = 'service_role') then
-        alter role service_role bypassrls;
-      end if;
-    end $$`);
-}
 
 interface PgError {
   code?: string;
@@ -78,12 +58,7 @@ describe("migration 0002 on a Supabase-like PostgreSQL", () => {
     const schema = `"${db.schema}"`;
     table = `${schema}.lunas_idempotency`;
     fn = (name) => `${schema}.${name}`;
-    await ensureSupabaseRoles(db.executor);
-    await db.executor.exec(`
-      grant usage on schema ${schema} to anon, authenticated, service_role;
-      alter default privileges in schema ${schema} grant all on tables to anon, authenticated, service_role;
-      alter default privileges in schema ${schema} grant all on functions to anon, authenticated, service_role;
-      alter default privileges in schema ${schema} grant all on sequences to anon, authenticated, service_role`);
+    await prepareSupabaseSchema(db.executor, db.schema);
     await migrateCore(db.executor, { schema: db.schema });
     await db.executor.query(
       `insert into ${table} (key, fingerprint, status, holder, lease_expires_at, expires_at, result)

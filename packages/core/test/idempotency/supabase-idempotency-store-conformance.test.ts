@@ -1,0 +1,38 @@
+import { migrateCore } from "@lunas/core/postgres";
+import { SupabaseIdempotencyStore } from "@lunas/core/supabase";
+import {
+  createPostgresTestSchema,
+  idempotencyStoreConformance,
+  type TestDatabase,
+} from "@lunas/core/testing";
+import { createClient } from "@supabase/supabase-js";
+import { afterAll, beforeAll, describe } from "vitest";
+import { fakePostgrest } from "./fake-postgrest.js";
+import { prepareSupabaseSchema } from "./supabase-like-database.js";
+
+// SupabaseIdempotencyStore end to end: its supabase-js requests, answered by a
+// minimal PostgREST stand-in as service_role, against migration 0002's RPC
+// functions on real PostgreSQL. The exact wire format is pinned separately
+// (supabase-idempotency-store.test.ts).
+describe("SupabaseIdempotencyStore over PostgreSQL", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createPostgresTestSchema("idem_supa_conf");
+    await prepareSupabaseSchema(db.executor, db.schema);
+    await migrateCore(db.executor, { schema: db.schema });
+  });
+  afterAll(() => db.drop());
+
+  idempotencyStoreConformance("SupabaseIdempotencyStore", async () => {
+    const client = createClient("https://lunasproj.supabase.co", "service-role-key", {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { fetch: fakePostgrest(db.executor, db.schema, "service_role") },
+    });
+    return {
+      store: new SupabaseIdempotencyStore(client),
+      cleanup: async () => {
+        await db.executor.query(`delete from "${db.schema}".lunas_idempotency`);
+      },
+    };
+  });
+});
