@@ -8,6 +8,8 @@ export default defineConfig({
   sourcemap: true,
   // import.meta.url (migrations folder) in the CJS build.
   shims: true,
+  // Keep `node:` specifiers: Deno and workers need the prefix to find Node built-ins.
+  removeNodeProtocol: false,
   target: "node20",
   tsconfig: "tsconfig.build.json",
 });

@@ -193,12 +193,19 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
       : { token: body.data.token, expiresIn: body.data.expires_in };
   }
 
+  let loginBudgetMs = timeoutMs * (retryLimit + 1);
+  for (let attempt = 1; attempt <= retryLimit; attempt += 1)
+    loginBudgetMs += retryDelayMs * 2 ** (attempt - 1);
+
   const tokens = createTokenProvider({
     key: parsed.tokenKey ?? `rapatin:${parsed.email.toLowerCase()}`,
     store: parsed.tokenStore ?? new MemoryTokenStore({ clock }),
     fetchToken,
     clock,
-    fetchTimeoutMs: timeoutMs * (retryLimit + 1),
+    // A login may take every attempt plus the pauses between them; the cross-process
+    // lease must outlast it so a second process never logs in alongside.
+    fetchTimeoutMs: loginBudgetMs,
+    leaseMs: loginBudgetMs,
     ...(parsed.onTokenEvent ? { onEvent: parsed.onTokenEvent } : {}),
   });
 

@@ -33,6 +33,8 @@ export interface FakeSchedule {
 }
 
 export interface FakeRapatinCounts {
+  /** Every request that reached a route, answered or failed. */
+  attempts: Record<FakeRapatinRoute, number>;
   logins: number;
   failedLogins: number;
   lists: number;
@@ -75,6 +77,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  */
 export class FakeRapatinServer {
   readonly counts: FakeRapatinCounts = {
+    attempts: { login: 0, list: 0, create: 0 },
     logins: 0,
     failedLogins: 0,
     lists: 0,
@@ -195,6 +198,7 @@ export class FakeRapatinServer {
       json(res, 404, "Route not found", null);
       return;
     }
+    this.counts.attempts[route] += 1;
     const body = req.method === "POST" ? await readJson(req) : undefined;
     const delay = this.delayMs[route];
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));

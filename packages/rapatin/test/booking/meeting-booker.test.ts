@@ -1,0 +1,277 @@
+import {
+  createPgliteTestDatabase,
+  createPostgresTestSchema,
+  ManualClock,
+  type TestDatabase,
+} from "@lunas/core/testing";
+import {
+  type BookingStore,
+  createMeetingBooker,
+  createRapatinClient,
+  type MeetingBookerOptions,
+  type MeetingRequest,
+  MemoryBookingStore,
+  RapatinTimeoutError,
+  RapatinValidationError,
+} from "@lunas/rapatin";
+import { migrateRapatin, PostgresBookingStore } from "@lunas/rapatin/postgres";
+import { FakeRapatinServer } from "@lunas/rapatin/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+const account = { email: "owner@example.com", password: "s3cret-Pa55" };
+const request: MeetingRequest = {
+  participants: 250,
+  topic: "Kelas Desain",
+  startDate: "2026-03-01",
+  startTime: "19:30",
+  passcode: "246810",
+};
+
+let server: FakeRapatinServer;
+beforeEach(async () => {
+  server = await FakeRapatinServer.start({ account });
+});
+afterEach(async () => {
+  await server.close();
+});
+
+const rapatin = (timeoutMs?: number) =>
+  createRapatinClient({
+    ...account,
+    baseUrl: server.url,
+    retry: { delayMs: 1 },
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+
+const booker = (overrides: Partial<MeetingBookerOptions> = {}) =>
+  createMeetingBooker({ client: rapatin(), pollIntervalMs: 5, ...overrides });
+
+/** A store that "crashes" (throws) when asked to record the booking or give the claim back. */
+function crashingBeforeWrite(store: BookingStore): BookingStore {
+  return {
+    get: (orderId) => store.get(orderId),
+    claim: (claim) => store.claim(claim),
+    complete: async () => {
+      throw new Error("process crashed before the booking was written");
+    },
+    release: async () => {
+      throw new Error("process crashed");
+    },
+  };
+}
+
+let pg: TestDatabase;
+let lite: TestDatabase;
+beforeAll(async () => {
+  pg = await createPostgresTestSchema("rapatin_booker");
+  await migrateRapatin(pg.executor, { schema: pg.schema });
+  lite = await createPgliteTestDatabase();
+  await migrateRapatin(lite.executor, { schema: lite.schema });
+});
+afterAll(async () => {
+  await pg.drop();
+  await lite.drop();
+});
+
+const nextOrder = () => `INV-${crypto.randomUUID().slice(0, 8)}`;
+
+const stores: [string, () => BookingStore][] = [
+  ["memory", () => new MemoryBookingStore()],
+  ["PostgreSQL", () => new PostgresBookingStore(pg.executor, { schema: pg.schema })],
+  ["PGlite", () => new PostgresBookingStore(lite.executor, { schema: lite.schema })],
+];
+
+describe.each(stores)("booking once per order (%s store)", (_name, makeStore) => {
+  it("books the same order twice in a row → one meeting", async () => {
+    const orderId = nextOrder();
+    const b = booker({ store: makeStore() });
+    const first = await b.scheduleMeetingForOrder(orderId, request);
+    const second = await b.scheduleMeetingForOrder(orderId, request);
+    expect(first.outcome).toBe("created");
+    expect(second).toEqual({ ...first, outcome: "existing" });
+    expect(server.counts.creates).toBe(1);
+    expect(first.topic).toBe(`Kelas Desain [ref:${orderId}]`);
+    expect(first.productId).toBe(2);
+    expect(server.schedules[0]?.product_id).toBe(2);
+  });
+
+  it("books the same order 10x concurrently in one process → one meeting", async () => {
+    const orderId = nextOrder();
+    const b = booker({ store: makeStore() });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => b.scheduleMeetingForOrder(orderId, request)),
+    );
+    expect(new Set(results.map((r) => r.meetingId)).size).toBe(1);
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("books the same order 10x concurrently across two processes sharing the store → one meeting", async () => {
+    const orderId = nextOrder();
+    const store = makeStore();
+    const processes = [booker({ store }), booker({ store })];
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (processes[i % 2] ?? processes[0])?.scheduleMeetingForOrder(orderId, request),
+      ),
+    );
+    expect(new Set(results.map((r) => r?.meetingId)).size).toBe(1);
+    expect(server.counts.creates).toBe(1);
+    expect(await store.get(orderId)).toMatchObject({ status: "booked" });
+  });
+
+  it("adopts the meeting after a crash between Rapatin's 201 and the write → still one meeting", async () => {
+    const orderId = nextOrder();
+    const store = makeStore();
+    const clock = new ManualClock(Date.now());
+    const crashed = booker({ store: crashingBeforeWrite(store), clock, leaseMs: 60_000 });
+    await expect(crashed.scheduleMeetingForOrder(orderId, request)).rejects.toThrow(/crashed/);
+    expect(server.counts.creates).toBe(1);
+    expect(await store.get(orderId)).toMatchObject({ status: "pending" });
+
+    clock.advance(60_000);
+    const restarted = booker({ store, clock });
+    const adopted = await restarted.scheduleMeetingForOrder(orderId, request);
+    expect(adopted.outcome).toBe("adopted");
+    expect(adopted.meetingId).toBe(String(server.schedules[0]?.meeting_id));
+    expect(server.counts.creates).toBe(1);
+    expect(await store.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: adopted.meetingId },
+    });
+  });
+});
+
+describe("booking failures", () => {
+  it("adopts the meeting a timed-out create made after all", async () => {
+    const orderId = nextOrder();
+    server.delayMs.create = 200;
+    const store = new MemoryBookingStore();
+    const slow = createMeetingBooker({ client: rapatin(50), store });
+    await expect(slow.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinTimeoutError,
+    );
+    expect(await store.get(orderId)).toBeNull();
+    await vi.waitFor(() => expect(server.schedules).toHaveLength(1), {
+      timeout: 2_000,
+      interval: 20,
+    });
+    server.delayMs.create = 0;
+    const again = await createMeetingBooker({ client: rapatin(), store }).scheduleMeetingForOrder(
+      orderId,
+      request,
+    );
+    expect(again.outcome).toBe("adopted");
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("never creates when the search for an earlier meeting fails", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    server.failNext("list", 503, 3);
+    await expect(booker({ store }).scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject(
+      {
+        code: "RAPATIN_SERVER_ERROR",
+      },
+    );
+    expect(server.counts.attempts.create).toBe(0);
+    expect(await store.get(orderId)).toBeNull();
+  });
+
+  it("releases the claim when Rapatin rejects the meeting, so a corrected retry books it", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    const wrongTable = booker({ store, productTable: [{ maxParticipants: 1000, productId: 9 }] });
+    const error = await wrongTable
+      .scheduleMeetingForOrder(orderId, request)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RapatinValidationError);
+    expect(await store.get(orderId)).toBeNull();
+    const fixed = await booker({ store }).scheduleMeetingForOrder(orderId, request);
+    expect(fixed.outcome).toBe("created");
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("waits for another process's attempt and returns its meeting", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    const clock = new ManualClock();
+    await store.claim({
+      orderId,
+      holder: "other",
+      now: clock.now(),
+      leaseUntil: clock.now() + 60_000,
+    });
+    const { outcome: _outcome, ...elsewhere } = await booker().scheduleMeetingForOrder(
+      nextOrder(),
+      request,
+    );
+    const other = { ...elsewhere, orderId };
+    const waiting = booker({
+      store,
+      clock,
+      // Instead of really sleeping: the other process finishes while we wait.
+      sleep: async (ms) => {
+        clock.advance(ms);
+        await store.complete(orderId, "other", { ...other, bookedAt: clock.now() });
+      },
+    });
+    const result = await waiting.scheduleMeetingForOrder(orderId, request);
+    expect(result).toMatchObject({ outcome: "existing", meetingId: other.meetingId });
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("gives up with RAPATIN_BOOKING_IN_PROGRESS when another attempt never finishes in time", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    const clock = new ManualClock();
+    await store.claim({
+      orderId,
+      holder: "other",
+      now: clock.now(),
+      leaseUntil: clock.now() + 600_000,
+    });
+    const waiting = booker({
+      store,
+      clock,
+      waitTimeoutMs: 2_000,
+      pollIntervalMs: 500,
+      sleep: async (ms) => clock.advance(ms),
+    });
+    await expect(waiting.scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_IN_PROGRESS",
+    });
+    expect(server.counts.attempts).toEqual({ login: 0, list: 0, create: 0 });
+  });
+
+  it("rejects bad input before touching the store or Rapatin", async () => {
+    const store = new MemoryBookingStore();
+    const b = booker({ store });
+    const cases: [string, MeetingRequest, string][] = [
+      ["bad id; drop", request, "INVALID_ARGUMENT"],
+      ["ORD-1", { ...request, participants: 0 }, "INVALID_ARGUMENT"],
+      ["ORD-1", { ...request, participants: 5000 }, "RAPATIN_NO_PRODUCT"],
+      ["ORD-1", { ...request, startDate: "2026-02-30" }, "INVALID_ARGUMENT"],
+      ["ORD-1", { ...request, topic: "x".repeat(190) }, "INVALID_ARGUMENT"],
+      ["ORD-1", { ...request, options: { is_meeting_qa: true } as never }, "INVALID_ARGUMENT"],
+    ];
+    for (const [orderId, input, code] of cases) {
+      await expect(b.scheduleMeetingForOrder(orderId, input)).rejects.toMatchObject({ code });
+    }
+    expect(await store.get("ORD-1")).toBeNull();
+    expect(server.counts.attempts).toEqual({ login: 0, list: 0, create: 0 });
+    expect(() => createMeetingBooker({ client: {} as never })).toThrow(/Rapatin client/);
+  });
+
+  it("books different orders as different meetings, each carrying its reference", async () => {
+    const b = booker();
+    const [a, c] = await Promise.all([
+      b.scheduleMeetingForOrder("ORD-1", request),
+      b.scheduleMeetingForOrder("ORD-10", { ...request, participants: 80 }),
+    ]);
+    expect(a.meetingId).not.toBe(c.meetingId);
+    expect(server.schedules.map((s) => [s.topic, s.product_id]).sort()).toEqual([
+      ["Kelas Desain [ref:ORD-10]", 1],
+      ["Kelas Desain [ref:ORD-1]", 2],
+    ]);
+  });
+});

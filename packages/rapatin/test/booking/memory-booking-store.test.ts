@@ -1,0 +1,6 @@
+import { MemoryBookingStore } from "@lunas/rapatin";
+import { describeBookingStoreConformance } from "@lunas/rapatin/testing";
+
+describeBookingStoreConformance("MemoryBookingStore", {
+  create: async () => new MemoryBookingStore(),
+});
