@@ -6,6 +6,13 @@ export {
   type SessionEventInput,
 } from "./testing/event-builders.js";
 export {
+  type Delivery,
+  type DeliveryOptions,
+  FakeXenditServer,
+  type FakeXenditServerOptions,
+  type RecordedRequest,
+} from "./testing/fake-xendit-server.js";
+export {
   type LedgerStoreFactory,
   ledgerStoreConformance,
 } from "./testing/ledger-store-conformance.js";

@@ -1,0 +1,410 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Clock, systemClock } from "@lunas/core";
+import type { Invoice } from "../client/invoice-schemas.js";
+import type { PaymentSession } from "../client/session-schemas.js";
+import type {
+  InvoiceCallback,
+  PaymentSessionCompletedEvent,
+  PaymentSessionExpiredEvent,
+} from "../webhooks/xendit-events.js";
+
+export interface FakeXenditServerOptions {
+  /** The secret key clients must send as Basic auth. Default `xnd_development_fake`. */
+  secretKey?: string;
+  /** The token `deliverWebhook` sends in `x-callback-token`. Default `fake-callback-token`. */
+  callbackToken?: string;
+  /** Same `idempotency-key` -> same session, as Xendit does. Default true; false simulates a key Xendit no longer remembers. */
+  honourIdempotency?: boolean;
+  /** Timestamps of created sessions. Default the system clock. */
+  clock?: Clock;
+  /** Session lifetime when the request has no `expires_at`. Default 24 h. */
+  sessionTtlMs?: number;
+  businessId?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  forUserId: string | null;
+  body: unknown;
+}
+
+export interface DeliveryOptions {
+  /** How many times to send it. Default 1. */
+  times?: number;
+  /** Send all `times` at once instead of one after another. */
+  concurrent?: boolean;
+  /** Override the callback token; `null` sends none. */
+  token?: string | null;
+  /** Per delivery. Default 30 s, Xendit's own limit. */
+  timeoutMs?: number;
+}
+
+export interface Delivery {
+  status: number;
+  body: unknown;
+}
+
+interface InjectedFailure {
+  method: string;
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
+
+const error = (res: ServerResponse, status: number, code: string, message: string) =>
+  json(res, status, { error_code: code, message });
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text === "" ? undefined : JSON.parse(text);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A Xendit stand-in on real HTTP (127.0.0.1, a free port) for tests and demos:
+ * Payment Sessions create / get / cancel and legacy invoices create / get, with
+ * Basic auth and idempotency keys checked like Xendit does; moves sessions to
+ * COMPLETED or EXPIRED and delivers the matching webhooks with the callback
+ * token, including duplicates, concurrent duplicates and any order you choose.
+ */
+export class FakeXenditServer {
+  readonly url: string;
+  readonly secretKey: string;
+  readonly callbackToken: string;
+  /** Every API request received, in order (for assertions). */
+  readonly requests: RecordedRequest[] = [];
+
+  readonly #server: Server;
+  readonly #options: Required<Omit<FakeXenditServerOptions, "secretKey" | "callbackToken">>;
+  readonly #sessions = new Map<string, PaymentSession>();
+  readonly #invoices = new Map<string, Invoice>();
+  readonly #byIdempotencyKey = new Map<string, string>();
+  readonly #failures: InjectedFailure[] = [];
+  #counter = 0;
+
+  private constructor(server: Server, url: string, options: FakeXenditServerOptions) {
+    this.#server = server;
+    this.url = url;
+    this.secretKey = options.secretKey ?? "xnd_development_fake";
+    this.callbackToken = options.callbackToken ?? "fake-callback-token";
+    this.#options = {
+      honourIdempotency: options.honourIdempotency ?? true,
+      clock: options.clock ?? systemClock,
+      sessionTtlMs: options.sessionTtlMs ?? 24 * 60 * 60 * 1000,
+      businessId: options.businessId ?? "5f27a14a9bf05c73dd040bc8",
+    };
+  }
+
+  static async start(options: FakeXenditServerOptions = {}): Promise<FakeXenditServer> {
+    let fake: FakeXenditServer | undefined;
+    const server = createServer((req, res) => {
+      if (!fake) {
+        error(res, 503, "SERVER_STARTING", "The fake Xendit server is still starting");
+        return;
+      }
+      fake.#handle(req, res).catch((cause: unknown) => {
+        if (!res.headersSent) error(res, 500, "SERVER_ERROR", String(cause));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeXenditServer(server, `http://127.0.0.1:${port}`, options);
+    return fake;
+  }
+
+  /** All sessions, oldest first (copies). */
+  sessions(): PaymentSession[] {
+    return [...this.#sessions.values()].map((session) => structuredClone(session));
+  }
+
+  getSession(sessionId: string): PaymentSession | undefined {
+    const session = this.#sessions.get(sessionId);
+    return session ? structuredClone(session) : undefined;
+  }
+
+  /** The next request matching `method` and `path` answers `status` with `body` instead. */
+  failNext(method: string, path: string, status: number, body: unknown): void {
+    this.#failures.push({ method: method.toUpperCase(), path, status, body });
+  }
+
+  /** Marks a session paid and returns its `payment_session.completed` webhook body. */
+  completeSession(
+    sessionId: string,
+    payment: { paymentId?: string; channelCode?: string } = {},
+  ): PaymentSessionCompletedEvent {
+    const session = this.#mustGet(sessionId);
+    const at = this.#now();
+    session.status = "COMPLETED";
+    session.updated = at;
+    session.payment_request_id = `pr-${sessionId}`;
+    session.payment_id = payment.paymentId ?? `py-${sessionId}`;
+    const data = {
+      ...structuredClone(session),
+      ...(payment.channelCode ? { channel_code: payment.channelCode } : {}),
+    };
+    return {
+      event: "payment_session.completed",
+      business_id: this.#options.businessId,
+      created: at,
+      data,
+    };
+  }
+
+  /** Marks a session expired and returns its `payment_session.expired` webhook body. */
+  expireSession(sessionId: string): PaymentSessionExpiredEvent {
+    const session = this.#mustGet(sessionId);
+    const at = this.#now();
+    session.status = "EXPIRED";
+    session.updated = at;
+    return {
+      event: "payment_session.expired",
+      business_id: this.#options.businessId,
+      created: at,
+      data: structuredClone(session),
+    };
+  }
+
+  /** Moves an invoice to PAID / SETTLED / EXPIRED and returns its flat callback body. */
+  updateInvoice(invoiceId: string, status: "PAID" | "SETTLED" | "EXPIRED"): InvoiceCallback {
+    const invoice = this.#invoices.get(invoiceId);
+    if (!invoice) throw new Error(`No invoice ${invoiceId} on the fake Xendit server`);
+    const at = this.#now();
+    invoice.status = status;
+    invoice.updated = at;
+    if (status !== "EXPIRED") {
+      invoice.paid_at ??= at;
+      invoice.paid_amount = invoice.amount;
+      invoice.payment_method = "BANK_TRANSFER";
+      invoice.payment_channel = "MANDIRI";
+    }
+    return structuredClone(invoice) as InvoiceCallback;
+  }
+
+  /** POSTs `event` to `url` the way Xendit does, `times` times, one after another or all at once. */
+  async deliverWebhook(
+    url: string,
+    event: unknown,
+    options: DeliveryOptions = {},
+  ): Promise<Delivery[]> {
+    const times = options.times ?? 1;
+    const send = () => this.#post(url, event, options);
+    if (options.concurrent) return Promise.all(Array.from({ length: times }, send));
+    const results: Delivery[] = [];
+    for (let i = 0; i < times; i++) results.push(await send());
+    return results;
+  }
+
+  /** Delivers several events one after another in the given order (reverse it for out-of-order delivery). */
+  async deliverWebhooks(
+    url: string,
+    events: readonly unknown[],
+    options: Omit<DeliveryOptions, "times" | "concurrent"> = {},
+  ): Promise<Delivery[]> {
+    const results: Delivery[] = [];
+    for (const event of events) results.push(await this.#post(url, event, options));
+    return results;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#server.close((cause) => (cause ? reject(cause) : resolve()));
+      this.#server.closeAllConnections();
+    });
+  }
+
+  async #post(url: string, event: unknown, options: DeliveryOptions): Promise<Delivery> {
+    const token = options.token === undefined ? this.callbackToken : options.token;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (token !== null) headers["x-callback-token"] = token;
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(event),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not every endpoint answers JSON; keep the text.
+    }
+    return { status: response.status, body };
+  }
+
+  #now(): string {
+    return new Date(this.#options.clock.now()).toISOString();
+  }
+
+  #mustGet(sessionId: string): PaymentSession {
+    const session = this.#sessions.get(sessionId);
+    if (!session) throw new Error(`No session ${sessionId} on the fake Xendit server`);
+    return session;
+  }
+
+  #nextId(prefix: string): string {
+    this.#counter += 1;
+    return `${prefix}-${this.#counter.toString().padStart(24, "0")}`;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const path = new URL(req.url ?? "/", this.url).pathname;
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      return error(res, 400, "API_VALIDATION_ERROR", "Body is not valid JSON");
+    }
+    const header = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === "string" ? value : null;
+    };
+    this.requests.push({
+      method,
+      path,
+      idempotencyKey: header("idempotency-key"),
+      forUserId: header("for-user-id"),
+      body,
+    });
+
+    const expected = `Basic ${Buffer.from(`${this.secretKey}:`).toString("base64")}`;
+    if (header("authorization") !== expected) {
+      return error(res, 401, "INVALID_API_KEY", "API key is not authorized for this API service");
+    }
+    const failure = this.#failures.findIndex((f) => f.method === method && f.path === path);
+    if (failure >= 0) {
+      const [injected] = this.#failures.splice(failure, 1);
+      return json(res, (injected as InjectedFailure).status, (injected as InjectedFailure).body);
+    }
+
+    const sessionMatch = /^\/sessions\/([^/]+)(\/cancel)?$/.exec(path);
+    if (method === "POST" && path === "/sessions")
+      return this.#createSession(res, body, header("idempotency-key"));
+    if (sessionMatch && method === "GET" && !sessionMatch[2]) {
+      const session = this.#sessions.get(sessionMatch[1] as string);
+      return session
+        ? json(res, 200, session)
+        : error(res, 404, "DATA_NOT_FOUND", "Payment session not found");
+    }
+    if (sessionMatch && method === "POST" && sessionMatch[2]) {
+      const session = this.#sessions.get(sessionMatch[1] as string);
+      if (!session) return error(res, 404, "DATA_NOT_FOUND", "Payment session not found");
+      if (session.status !== "ACTIVE") {
+        return error(
+          res,
+          400,
+          "INVALID_SESSION_STATUS",
+          `Only ACTIVE sessions can be cancelled; this one is ${session.status}`,
+        );
+      }
+      session.status = "CANCELED";
+      session.updated = this.#now();
+      return json(res, 200, session);
+    }
+    if (method === "POST" && path === "/v2/invoices")
+      return this.#createInvoice(res, body, header("idempotency-key"));
+    const invoiceMatch = /^\/v2\/invoices\/([^/]+)$/.exec(path);
+    if (invoiceMatch && method === "GET") {
+      const invoice = this.#invoices.get(invoiceMatch[1] as string);
+      return invoice
+        ? json(res, 200, invoice)
+        : error(res, 404, "INVOICE_NOT_FOUND_ERROR", "Invoice not found");
+    }
+    return error(res, 404, "NOT_FOUND", `The fake Xendit server has no ${method} ${path}`);
+  }
+
+  #createSession(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
+    if (idempotencyKey && this.#options.honourIdempotency) {
+      const existing = this.#byIdempotencyKey.get(`session:${idempotencyKey}`);
+      if (existing) return json(res, 201, this.#sessions.get(existing));
+    }
+    if (
+      !isRecord(body) ||
+      typeof body.reference_id !== "string" ||
+      typeof body.amount !== "number" ||
+      typeof body.currency !== "string" ||
+      typeof body.country !== "string"
+    ) {
+      return error(
+        res,
+        400,
+        "API_VALIDATION_ERROR",
+        "reference_id, amount, currency and country are required",
+      );
+    }
+    const now = this.#options.clock.now();
+    const at = new Date(now).toISOString();
+    const id = this.#nextId("ps");
+    const session: PaymentSession = {
+      ...body,
+      payment_session_id: id,
+      created: at,
+      updated: at,
+      status: "ACTIVE",
+      reference_id: body.reference_id,
+      amount: body.amount,
+      currency: body.currency,
+      country: body.country,
+      session_type: typeof body.session_type === "string" ? body.session_type : "PAY",
+      mode: typeof body.mode === "string" ? body.mode : "PAYMENT_LINK",
+      expires_at:
+        typeof body.expires_at === "string"
+          ? body.expires_at
+          : new Date(now + this.#options.sessionTtlMs).toISOString(),
+      business_id: this.#options.businessId,
+      payment_link_url: `${this.url}/checkout/${id}`,
+    };
+    delete (session as Record<string, unknown>).customer;
+    this.#sessions.set(id, session);
+    if (idempotencyKey) this.#byIdempotencyKey.set(`session:${idempotencyKey}`, id);
+    json(res, 201, session);
+  }
+
+  #createInvoice(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
+    if (idempotencyKey && this.#options.honourIdempotency) {
+      const existing = this.#byIdempotencyKey.get(`invoice:${idempotencyKey}`);
+      if (existing) return json(res, 200, this.#invoices.get(existing));
+    }
+    if (
+      !isRecord(body) ||
+      typeof body.external_id !== "string" ||
+      typeof body.amount !== "number"
+    ) {
+      return error(res, 400, "API_VALIDATION_ERROR", "external_id and amount are required");
+    }
+    const now = this.#options.clock.now();
+    const at = new Date(now).toISOString();
+    const id = this.#nextId("inv");
+    const invoice: Invoice = {
+      ...body,
+      id,
+      external_id: body.external_id,
+      user_id: this.#options.businessId,
+      status: "PENDING",
+      merchant_name: "Lunas Fake Shop",
+      amount: body.amount,
+      currency: typeof body.currency === "string" ? body.currency : "IDR",
+      invoice_url: `${this.url}/web/${id}`,
+      expiry_date: new Date(now + this.#options.sessionTtlMs).toISOString(),
+      created: at,
+      updated: at,
+    };
+    this.#invoices.set(id, invoice);
+    if (idempotencyKey) this.#byIdempotencyKey.set(`invoice:${idempotencyKey}`, id);
+    json(res, 200, invoice);
+  }
+}
