@@ -54,7 +54,7 @@ jobQueueConformance("PgBossJobQueue on PostgreSQL", async () => {
       await current.start();
       return current;
     },
-    settleMs: 1_200,
+    settleMs: 800,
     cleanup: () => current.stop(),
   };
 });
