@@ -43,3 +43,18 @@ export class JobQueuePolicyError extends LunasError {
     this.queue = queue;
   }
 }
+
+/**
+ * pg-boss could not start (database unreachable, no rights on the schema...).
+ * pg-boss cannot retry a failed start on the same instance, so create a new
+ * `PgBossJobQueue` to try again.
+ */
+export class JobQueueStartError extends LunasError {
+  constructor(cause: unknown) {
+    super(
+      "JOB_QUEUE_START_FAILED",
+      "The job queue could not start (the database error is in `cause`); fix it and create a new PgBossJobQueue",
+      { cause },
+    );
+  }
+}

@@ -8,6 +8,7 @@ import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
 import {
   JobQueueNotRunningError,
   JobQueuePolicyError,
+  JobQueueStartError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pglite-boss-db.js";
@@ -121,6 +122,7 @@ export class PgBossJobQueue implements JobQueue {
   readonly #workers = new Map<string, string>();
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
+  #startError: unknown;
 
   constructor(source: PgBossJobQueueSource, options: PgBossJobQueueOptions = {}) {
     const parsedSource = parseInput(sourceSchema, source, "PgBossJobQueue source");
@@ -177,7 +179,13 @@ export class PgBossJobQueue implements JobQueue {
     if (!this.#owned && this.#boss.listeners("error").indexOf(this.#onBossError) < 0) {
       this.#boss.on("error", this.#onBossError);
     }
-    await this.#boss.start();
+    if (this.#startError !== undefined) throw new JobQueueStartError(this.#startError);
+    try {
+      await this.#boss.start();
+    } catch (error) {
+      this.#startError = error;
+      throw new JobQueueStartError(error);
+    }
     this.#running = true;
   }
 

@@ -2,6 +2,7 @@ export {
   JobHandlerTimeoutError,
   JobQueueNotRunningError,
   JobQueuePolicyError,
+  JobQueueStartError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 export {

@@ -187,6 +187,25 @@ describe("PgBossJobQueue on PostgreSQL", () => {
     expect(() => throwing.boss.emit("error", problem)).not.toThrow();
   });
 
+  it("reports a failed start as JOB_QUEUE_START_FAILED without the password, also on a second try", async () => {
+    const queue = new PgBossJobQueue(
+      { connectionString: "postgres://postgres:s3cret-pw@127.0.0.1:1/postgres" },
+      { onError: (error) => backgroundErrors.push(error) },
+    );
+    for (let i = 0; i < 2; i++) {
+      const error = await queue.start().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "JOB_QUEUE_START_FAILED" });
+      expect(String((error as Error).message)).not.toContain("s3cret-pw");
+      expect(String(((error as Error).cause as Error).message)).not.toContain("s3cret-pw");
+    }
+    await expect(queue.enqueue("never", {})).rejects.toMatchObject({
+      code: "JOB_QUEUE_NOT_RUNNING",
+    });
+  });
+
   it.each([
     [{ connectionString: "" }, {}],
     [{ db: { query: () => {} } }, {}],
