@@ -1,14 +1,18 @@
 import { qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
 import {
-  type AttachOutcome,
-  type LedgerCounts,
-  type LedgerOrder,
-  type LedgerPayment,
-  type LedgerStore,
-  type NewOrder,
-  PAYMENT_STATUS_RANK,
-  type PaymentStatus,
-  type PaymentUpsert,
+  type OrderRow,
+  type PaymentRow,
+  orderFromRow as toOrder,
+  paymentFromRow as toPayment,
+} from "./ledger-rows.js";
+import type {
+  AttachOutcome,
+  LedgerCounts,
+  LedgerOrder,
+  LedgerPayment,
+  LedgerStore,
+  NewOrder,
+  PaymentUpsert,
 } from "./ledger-store.js";
 
 /** Column names of an orders table; `null` for a column the app's table does not have. */
@@ -32,64 +36,7 @@ export interface PostgresLedgerStoreOptions {
   paymentsTable?: string;
 }
 
-interface OrderRow {
-  id: string;
-  session_id: string | null;
-  amount: number | null;
-  currency: string | null;
-  status: string | null;
-  created_at: Date | string | null;
-}
-
-interface PaymentRow {
-  session_id: string;
-  order_id: string | null;
-  status: PaymentStatus;
-  amount: number | null;
-  currency: string | null;
-  method: string | null;
-  channel: string | null;
-  paid_at: Date | string | null;
-  metadata_order_id: string | null;
-  raw_event: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
 const UNIQUE_VIOLATION = "23505";
-
-function iso(value: Date | string | null): string | null {
-  if (value === null) return null;
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
-function toOrder(row: OrderRow): LedgerOrder {
-  return {
-    id: row.id,
-    sessionId: row.session_id,
-    amount: row.amount === null ? null : Number(row.amount),
-    currency: row.currency,
-    status: row.status ?? "pending",
-    createdAt: iso(row.created_at) ?? new Date(0).toISOString(),
-  };
-}
-
-function toPayment(row: PaymentRow): LedgerPayment {
-  return {
-    sessionId: row.session_id,
-    orderId: row.order_id,
-    status: row.status,
-    amount: row.amount === null ? null : Number(row.amount),
-    currency: row.currency,
-    method: row.method,
-    channel: row.channel,
-    paidAt: iso(row.paid_at),
-    metadataOrderId: row.metadata_order_id,
-    rawEvent: JSON.parse(row.raw_event),
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-  };
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return (
@@ -97,14 +44,6 @@ function isUniqueViolation(error: unknown): boolean {
     error !== null &&
     (error as { code?: unknown }).code === UNIQUE_VIOLATION
   );
-}
-
-/** `case status when ... end`: the status order, written once from PAYMENT_STATUS_RANK. */
-function rank(column: string): string {
-  const arms = Object.entries(PAYMENT_STATUS_RANK)
-    .map(([status, value]) => `when '${status}' then ${value}`)
-    .join(" ");
-  return `(case ${column} ${arms} else 0 end)`;
 }
 
 const PAYMENT_COLUMNS =
@@ -120,6 +59,8 @@ export class PostgresLedgerStore implements LedgerStore {
   readonly #db: SqlExecutor;
   readonly #orders: string;
   readonly #payments: string;
+  readonly #paymentsName: string;
+  readonly #upsertFunction: string;
   readonly #col: { id: string; sessionId: string };
   readonly #orderSelect: string;
   readonly #insertable: { column: string; pick: (order: NewOrder, now: number) => unknown }[];
@@ -128,7 +69,9 @@ export class PostgresLedgerStore implements LedgerStore {
     const schema = options.schema ?? "public";
     this.#db = executor;
     this.#orders = qualifiedName(schema, options.ordersTable ?? "orders");
-    this.#payments = qualifiedName(schema, options.paymentsTable ?? "payments");
+    this.#paymentsName = options.paymentsTable ?? "payments";
+    this.#payments = qualifiedName(schema, this.#paymentsName);
+    this.#upsertFunction = qualifiedName(schema, "lunas_xendit_upsert_payment");
     const names = {
       id: "id",
       sessionId: "session_id",
@@ -248,21 +191,11 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async upsertPayment(payment: PaymentUpsert) {
-    const forward = `${rank("excluded.status")} > ${rank("p.status")}`;
-    const merge = (column: string) =>
-      `${column} = case when ${forward} then coalesce(excluded.${column}, p.${column}) else coalesce(p.${column}, excluded.${column}) end`;
-    const at = new Date(payment.now).toISOString();
-    const { rows } = await this.#db.query<PaymentRow>(
-      `insert into ${this.#payments} as p
-         (session_id, status, amount, currency, method, channel, paid_at, metadata_order_id, raw_event, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::jsonb, $10::timestamptz, $10::timestamptz)
-       on conflict (session_id) do update set
-         ${["amount", "currency", "method", "channel", "paid_at", "metadata_order_id"].map(merge).join(",\n         ")},
-         status = case when ${forward} then excluded.status else p.status end,
-         raw_event = case when ${forward} then excluded.raw_event else p.raw_event end,
-         updated_at = case when ${forward} then excluded.updated_at else p.updated_at end
-       returning ${PAYMENT_COLUMNS}`,
+    // The merge rules live once, in migration 0002's function, shared with the Supabase adapter.
+    const { rows } = await this.#db.query<{ row: string }>(
+      `select ${this.#upsertFunction}($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9, $10::jsonb, $11::timestamptz)::text as row`,
       [
+        this.#paymentsName,
         payment.sessionId,
         payment.status,
         payment.amount,
@@ -272,10 +205,10 @@ export class PostgresLedgerStore implements LedgerStore {
         payment.paidAt,
         payment.metadataOrderId,
         JSON.stringify(payment.rawEvent),
-        at,
+        new Date(payment.now).toISOString(),
       ],
     );
-    return toPayment(rows[0] as PaymentRow);
+    return toPayment(JSON.parse((rows[0] as { row: string }).row) as PaymentRow);
   }
 
   async getPayment(sessionId: string) {

@@ -3,7 +3,7 @@ import {
   createPostgresTestSchema,
   type TestDatabase,
 } from "@lunas/core/testing";
-import { createLedger } from "@lunas/xendit";
+import { createLedger, PAYMENT_STATUS_RANK } from "@lunas/xendit";
 import { migrateXendit, PostgresLedgerStore } from "@lunas/xendit/postgres";
 import { buildPaymentSessionCompleted, ledgerStoreConformance } from "@lunas/xendit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,10 @@ describe.each([
   let db: TestDatabase;
   beforeAll(async () => {
     db = await create();
-    expect(await migrateXendit(db.executor, { schema: db.schema })).toEqual(["0001_ledger"]);
+    expect(await migrateXendit(db.executor, { schema: db.schema })).toEqual([
+      "0001_ledger",
+      "0002_ledger_functions",
+    ]);
   });
   afterAll(() => db.drop());
 
@@ -82,6 +85,24 @@ describe.each([
     });
     expect(await ledger.findPaymentForOrder("42")).toMatchObject({ sessionId: "ps-own" });
     await db.executor.query(`delete from "${db.schema}".payments`);
+  });
+
+  it("ranks statuses in SQL exactly as PAYMENT_STATUS_RANK does", async () => {
+    for (const [status, rank] of Object.entries(PAYMENT_STATUS_RANK)) {
+      const { rows } = await db.executor.query<{ rank: number }>(
+        `select "${db.schema}".lunas_xendit_payment_rank($1) as rank`,
+        [status],
+      );
+      expect(rows[0]?.rank).toBe(rank);
+    }
+  });
+
+  it("the upsert function refuses an unknown status", async () => {
+    await expect(
+      db.executor.query(
+        `select "${db.schema}".lunas_xendit_upsert_payment('payments', 'ps-x', 'refunded', null, null, null, null, null, null, '{}'::jsonb, now())`,
+      ),
+    ).rejects.toThrow(/unknown payment status/);
   });
 
   it("refuses unsafe table or column names", () => {
