@@ -1,0 +1,5 @@
+export {
+  SupabaseLedgerStore,
+  SupabaseLedgerStoreError,
+  type SupabaseLedgerStoreOptions,
+} from "./ledger/supabase-ledger-store.js";
