@@ -1,0 +1,49 @@
+// Supabase Edge Function `xendit-webhook`: Xendit calls it when a payment
+// session completes; it books the order's Zoom meeting through Rapatin once.
+import { SupabaseIdempotencyStore, SupabaseTokenStore } from "@lunas/core/supabase";
+import { createRapatinClient } from "@lunas/rapatin";
+import { createClient } from "@supabase/supabase-js";
+import { createXenditWebhookHandler } from "./webhook-handler.ts";
+
+function env(name: string): string {
+  const value = Deno.env.get(name);
+  if (!value) throw new Error(`Set the ${name} secret for the xendit-webhook function`);
+  return value;
+}
+
+// The service role bypasses RLS; the token and idempotency tables have RLS on
+// and no policies, so no other key can read them.
+const supabase = createClient(env("SUPABASE_URL"), env("SUPABASE_SERVICE_ROLE_KEY"), {
+  auth: { persistSession: false, autoRefreshToken: false },
+});
+
+const rapatin = createRapatinClient({
+  email: env("RAPATIN_EMAIL"),
+  password: env("RAPATIN_PASSWORD"),
+  device: "xendit-webhook",
+  // One login shared by every instance until it expires (7 days unless a 401 says sooner).
+  tokenStore: new SupabaseTokenStore(supabase, { table: "rapatin_auth_tokens" }),
+});
+
+const handler = createXenditWebhookHandler({
+  verificationTokens: env("XENDIT_CALLBACK_TOKENS")
+    .split(",")
+    .map((token) => token.trim()),
+  idempotencyStore: new SupabaseIdempotencyStore(supabase),
+  rapatin,
+  async onBooked(meeting) {
+    const { error } = await supabase
+      .from("orders")
+      .update({
+        meeting_id: meeting.meetingId,
+        zoom_link: meeting.joinUrl,
+        zoom_passcode: meeting.passcode,
+      })
+      .eq("id", meeting.orderId);
+    // Throwing answers 500, so Xendit redelivers and the booker returns the same meeting.
+    if (error)
+      throw new Error(`Could not record the meeting on order ${meeting.orderId}: ${error.code}`);
+  },
+});
+
+Deno.serve(handler);
