@@ -2,6 +2,7 @@ import { type Clock, parseInput, systemClock } from "@lunas/core";
 import { z } from "zod";
 import {
   type CreateSessionInput,
+  createSessionInputSchema,
   type PaymentSession,
   sessionFieldsSchema,
 } from "../client/session-schemas.js";
@@ -294,13 +295,18 @@ export function createLedger(options: LedgerOptions): Ledger {
       const input = parseInput(payableOrderSchema, order, "order");
       const client = config.client;
       if (!client) throw new LedgerClientMissingError();
-      const body: CreateSessionInput = {
-        ...sessionInput,
-        reference_id: input.id,
-        amount: input.amount,
-        currency: input.currency,
-        metadata: { ...(sessionInput?.metadata ?? {}), order_id: input.id },
-      };
+      // The whole session body is checked before anything is written, so bad input leaves no order behind.
+      const body: CreateSessionInput = parseInput(
+        createSessionInputSchema,
+        {
+          ...sessionInput,
+          reference_id: input.id,
+          amount: input.amount,
+          currency: input.currency,
+          metadata: { ...(sessionInput?.metadata ?? {}), order_id: input.id },
+        },
+        "payment session",
+      );
 
       const stored =
         (await store.getOrder(input.id)) ?? (await store.insertOrder(input, clock.now())).order;

@@ -1,4 +1,4 @@
-import { qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
+import { LunasError, qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
 import {
   type OrderRow,
   type PaymentRow,
@@ -8,8 +8,6 @@ import {
 import type {
   AttachOutcome,
   LedgerCounts,
-  LedgerOrder,
-  LedgerPayment,
   LedgerStore,
   NewOrder,
   PaymentUpsert,
@@ -149,7 +147,7 @@ export class PostgresLedgerStore implements LedgerStore {
     return rows[0] ? toOrder(rows[0]) : null;
   }
 
-  async attachSession(orderId: string, sessionId: string): Promise<AttachOutcome> {
+  async attachSession(orderId: string, sessionId: string, attempt = 1): Promise<AttachOutcome> {
     const { id, sessionId: sid } = this.#col;
     try {
       const { rows } = await this.#db.query<OrderRow>(
@@ -171,7 +169,13 @@ export class PostgresLedgerStore implements LedgerStore {
     const holder = await this.findOrderBySession(sessionId);
     if (holder) return { status: "session_taken", otherOrderId: holder.id };
     // Released between our update and this read: try once more.
-    return this.attachSession(orderId, sessionId);
+    if (attempt >= 5) {
+      throw new LunasError(
+        "LEDGER_CONTENDED",
+        `Session ${sessionId} kept changing hands while attaching it to order ${orderId}; retry`,
+      );
+    }
+    return this.attachSession(orderId, sessionId, attempt + 1);
   }
 
   async replaceSession(orderId: string, expected: string, next: string) {

@@ -100,7 +100,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     return AbortSignal.timeout(this.#timeoutMs);
   }
 
-  #orders_(what: string, data: unknown): LedgerOrder[] {
+  #parseOrders(what: string, data: unknown): LedgerOrder[] {
     const parsed = z.array(orderRowSchema).safeParse(data ?? []);
     if (!parsed.success) {
       throw new SupabaseLedgerStoreError(what, {
@@ -110,7 +110,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     return parsed.data.map((row) => orderFromRow(row as OrderRow));
   }
 
-  #payments_(what: string, data: unknown): LedgerPayment[] {
+  #parsePayments(what: string, data: unknown): LedgerPayment[] {
     const parsed = z.array(paymentRowSchema).safeParse(data ?? []);
     if (!parsed.success) {
       throw new SupabaseLedgerStoreError(what, {
@@ -136,7 +136,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       .select(ORDER_COLUMNS)
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("insert an order", error);
-    const [inserted] = this.#orders_("insert an order", data);
+    const [inserted] = this.#parseOrders("insert an order", data);
     if (inserted) return { order: inserted, created: true };
     const existing = await this.getOrder(order.id);
     if (!existing) {
@@ -154,7 +154,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       .eq("id", orderId)
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("read an order", error);
-    return this.#orders_("read an order", data)[0] ?? null;
+    return this.#parseOrders("read an order", data)[0] ?? null;
   }
 
   async findOrderBySession(sessionId: string) {
@@ -166,10 +166,10 @@ export class SupabaseLedgerStore implements LedgerStore {
       .limit(1)
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("find an order by session", error);
-    return this.#orders_("find an order by session", data)[0] ?? null;
+    return this.#parseOrders("find an order by session", data)[0] ?? null;
   }
 
-  async attachSession(orderId: string, sessionId: string): Promise<AttachOutcome> {
+  async attachSession(orderId: string, sessionId: string, attempt = 1): Promise<AttachOutcome> {
     const { data, error } = await this.#client
       .from(this.#orders)
       .update({ session_id: sessionId })
@@ -181,7 +181,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     if (error && error.code !== UNIQUE_VIOLATION) {
       throw new SupabaseLedgerStoreError("attach a session", error);
     }
-    const [attached] = error ? [] : this.#orders_("attach a session", data);
+    const [attached] = error ? [] : this.#parseOrders("attach a session", data);
     if (attached) return { status: "attached", order: attached };
     const order = await this.getOrder(orderId);
     if (!order) return { status: "order_not_found" };
@@ -189,7 +189,13 @@ export class SupabaseLedgerStore implements LedgerStore {
     if (order.sessionId !== null) return { status: "conflict", order };
     const holder = await this.findOrderBySession(sessionId);
     if (holder) return { status: "session_taken", otherOrderId: holder.id };
-    return this.attachSession(orderId, sessionId);
+    if (attempt >= 5) {
+      throw new LunasError(
+        "LEDGER_CONTENDED",
+        `Session ${sessionId} kept changing hands while attaching it to order ${orderId}; retry`,
+      );
+    }
+    return this.attachSession(orderId, sessionId, attempt + 1);
   }
 
   async replaceSession(orderId: string, expected: string, next: string) {
@@ -222,7 +228,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       })
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("record a payment", error);
-    const [stored] = this.#payments_("record a payment", [data]);
+    const [stored] = this.#parsePayments("record a payment", [data]);
     return stored as LedgerPayment;
   }
 
@@ -233,7 +239,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       .eq("session_id", sessionId)
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("read a payment", error);
-    return this.#payments_("read a payment", data)[0] ?? null;
+    return this.#parsePayments("read a payment", data)[0] ?? null;
   }
 
   async listPaymentsForOrder(orderId: string) {
@@ -245,7 +251,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       .order("session_id")
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("list an order's payments", error);
-    return this.#payments_("list an order's payments", data);
+    return this.#parsePayments("list an order's payments", data);
   }
 
   async linkPayment(sessionId: string, orderId: string) {
@@ -273,7 +279,7 @@ export class SupabaseLedgerStore implements LedgerStore {
         .range(from, from + PAGE - 1)
         .abortSignal(this.#signal());
       if (error) throw new SupabaseLedgerStoreError("list unlinked payments", error);
-      const page = this.#payments_("list unlinked payments", data);
+      const page = this.#parsePayments("list unlinked payments", data);
       all.push(...page);
       if (page.length < PAGE) return all;
     }
@@ -304,8 +310,8 @@ export class SupabaseLedgerStore implements LedgerStore {
       ]);
       if (orders.error) throw new SupabaseLedgerStoreError("read orders", orders.error);
       if (payments.error) throw new SupabaseLedgerStoreError("read payments", payments.error);
-      const linked = this.#payments_("read payments", payments.data);
-      for (const order of this.#orders_("read orders", orders.data)) {
+      const linked = this.#parsePayments("read payments", payments.data);
+      for (const order of this.#parseOrders("read orders", orders.data)) {
         result.push({ order, payments: linked.filter((p) => p.orderId === order.id) });
       }
     }

@@ -330,7 +330,10 @@ export class FakeXenditServer {
   #createSession(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
     if (idempotencyKey && this.#options.honourIdempotency) {
       const existing = this.#byIdempotencyKey.get(`session:${idempotencyKey}`);
-      if (existing) return json(res, 201, this.#sessions.get(existing));
+      if (existing) {
+        json(res, 201, this.#sessions.get(existing));
+        return;
+      }
     }
     if (
       !isRecord(body) ||
@@ -339,12 +342,13 @@ export class FakeXenditServer {
       typeof body.currency !== "string" ||
       typeof body.country !== "string"
     ) {
-      return error(
+      error(
         res,
         400,
         "API_VALIDATION_ERROR",
         "reference_id, amount, currency and country are required",
       );
+      return;
     }
     const now = this.#options.clock.now();
     const at = new Date(now).toISOString();
@@ -377,14 +381,18 @@ export class FakeXenditServer {
   #createInvoice(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
     if (idempotencyKey && this.#options.honourIdempotency) {
       const existing = this.#byIdempotencyKey.get(`invoice:${idempotencyKey}`);
-      if (existing) return json(res, 200, this.#invoices.get(existing));
+      if (existing) {
+        json(res, 200, this.#invoices.get(existing));
+        return;
+      }
     }
     if (
       !isRecord(body) ||
       typeof body.external_id !== "string" ||
       typeof body.amount !== "number"
     ) {
-      return error(res, 400, "API_VALIDATION_ERROR", "external_id and amount are required");
+      error(res, 400, "API_VALIDATION_ERROR", "external_id and amount are required");
+      return;
     }
     const now = this.#options.clock.now();
     const at = new Date(now).toISOString();

@@ -1,3 +1,4 @@
+import { LunasError } from "@lunas/core";
 import { z } from "zod";
 import { openEnum } from "../client/open-enum.js";
 import { paymentSessionSchema } from "../client/session-schemas.js";
@@ -89,13 +90,12 @@ export type ParsedWebhook =
   | { kind: "known"; event: XenditEvent }
   | { kind: "unknown"; unknown: UnknownXenditEvent };
 
-/** The body is not a shape this package accepts for the event it claims to be. */
-export class XenditEventShapeError extends Error {
+/** The body is not a shape this package accepts for the event it claims to be (the handler answers 400). */
+export class XenditEventShapeError extends LunasError {
   readonly issues: readonly string[];
 
   constructor(what: string, issues: readonly string[]) {
-    super(`Malformed ${what}: ${issues.join("; ")}`);
-    this.name = "XenditEventShapeError";
+    super("INVALID_EVENT", `Malformed ${what}: ${issues.join("; ")}`);
     this.issues = issues;
   }
 }

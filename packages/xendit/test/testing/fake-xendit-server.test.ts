@@ -1,4 +1,4 @@
-import { MemoryIdempotencyStore } from "@lunas/core";
+import { InvalidArgumentError, MemoryIdempotencyStore } from "@lunas/core";
 import {
   createLedger,
   createXenditClient,
@@ -213,6 +213,20 @@ describe("FakeXenditServer with the real client, ledger and webhook handler over
     expect([wrong[0]?.status, none[0]?.status]).toEqual([401, 401]);
     expect(effects).toHaveLength(0);
     expect((await ledger.counts()).payments).toBe(0);
+  });
+
+  it("createOrderPayment refuses a bad session input before writing the order or calling Xendit", async () => {
+    await expect(
+      ledger.createOrderPayment(
+        { id: "o-9", amount: 1_000, currency: "IDR" },
+        { country: "Indonesia", customer_id: "cust-1" },
+      ),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      ledger.createOrderPayment({ id: "o-9", amount: 1_000, currency: "IDR" }, { country: "ID" }),
+    ).rejects.toThrow(/customer/);
+    expect(await ledger.getOrder("o-9")).toBeNull();
+    expect(fake.requests).toEqual([]);
   });
 
   it("failNext injects a Xendit error for one request", async () => {
