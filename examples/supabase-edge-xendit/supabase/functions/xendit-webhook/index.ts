@@ -21,6 +21,10 @@ const rapatin = createRapatinClient({
   email: env("RAPATIN_EMAIL"),
   password: env("RAPATIN_PASSWORD"),
   device: "xendit-webhook",
+  // Xendit waits 30 s for the answer; a slow Rapatin call fails first and the
+  // 500 makes Xendit redeliver (the booker then adopts whatever was created).
+  timeoutMs: 8_000,
+  retry: { limit: 1, delayMs: 300 },
   // One login shared by every instance until it expires (7 days unless a 401 says sooner).
   tokenStore: new SupabaseTokenStore(supabase, { table: "rapatin_auth_tokens" }),
 });
