@@ -95,12 +95,13 @@ console.log(
 console.log(`handler effects this run: ${effects} (0 means an earlier run already processed it)`);
 
 if (effects > 0) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([
     jobDone,
-    new Promise((_, reject) =>
-      setTimeout(() => reject(new Error("job did not run in 30 s")), 30_000),
-    ),
-  ]);
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("job did not run in 30 s")), 30_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   console.log(
     `fulfilled by the background job: ${fulfilled.join(", ")}; provider logins: ${logins}`,
   );
