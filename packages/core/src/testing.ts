@@ -1,6 +1,12 @@
 export * from "./idempotency/testing.js";
 export * from "./jobs/testing.js";
 export {
+  createSupabaseLikeTestSchema,
+  SUPABASE_API_ROLES,
+  type SupabaseApiRole,
+  type SupabaseLikeTestDatabase,
+} from "./testing/supabase-like-test-schema.js";
+export {
   createPgliteTestDatabase,
   createPostgresTestSchema,
   type TestDatabase,
