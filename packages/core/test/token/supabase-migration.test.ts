@@ -1,13 +1,11 @@
-import type { SqlExecutor } from "@lunas/core";
 import { PostgresTokenStore } from "@lunas/core/postgres";
-import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
+import {
+  createSupabaseLikeTestSchema,
+  type SupabaseApiRole,
+  type SupabaseLikeTestDatabase,
+} from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateTokenStore } from "./fixtures/token-migration.js";
-
-const ROLES = ["anon", "authenticated", "service_role"] as const;
-type Role = (typeof ROLES)[number];
-
-class Rollback extends Error {}
 
 /**
  * The SQL the Supabase adapter relies on, on the real PostgreSQL server with
@@ -15,61 +13,25 @@ class Rollback extends Error {}
  * REVOKEs and its row level security are exercised as on Supabase.
  */
 describe("migration 0001_token_store with Supabase's roles", () => {
-  let db: TestDatabase;
+  let db: SupabaseLikeTestDatabase;
   let s: string;
   const at = (iso: string) => new Date(iso).toISOString();
 
-  /** Runs `fn` as `role` on one connection, then rolls everything back. */
-  async function asRole<T>(role: Role, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await db.executor
-      .transaction(async (tx) => {
-        await tx.exec(`set local role ${role}`);
-        result = await fn(tx);
-        throw new Rollback();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof Rollback)) throw error;
-      });
-    return result as T;
-  }
-
-  const denied = (role: Role, sql: string, params: unknown[] = []) =>
-    expect(asRole(role, (tx) => tx.query(sql, params))).rejects.toMatchObject({ code: "42501" });
+  const denied = (role: SupabaseApiRole, sql: string, params: unknown[] = []) =>
+    expect(db.asRole(role, (tx) => tx.query(sql, params))).rejects.toMatchObject({
+      code: "42501",
+    });
 
   beforeAll(async () => {
-    db = await createPostgresTestSchema("toksb");
+    db = await createSupabaseLikeTestSchema("toksb");
     s = `"${db.schema}"`;
-    for (const role of ROLES) {
-      // Roles are cluster-wide and other test files may create them at the same moment.
-      await db.executor.exec(`do $$ begin
-        if not exists (select 1 from pg_roles where rolname = '${role}') then
-          create role ${role} nologin;
-        end if;
-      exception when duplicate_object or unique_violation then null;
-      end $$`);
-    }
-    await db.executor.exec(`alter role service_role bypassrls`);
-    // What Supabase grants on its API schemas by default: everything, to every API role.
-    await db.executor.exec(`
-      grant usage on schema ${s} to anon, authenticated, service_role;
-      alter default privileges in schema ${s} grant all on tables to anon, authenticated, service_role;
-      alter default privileges in schema ${s} grant all on functions to anon, authenticated, service_role;
-      alter default privileges in schema ${s} grant all on sequences to anon, authenticated, service_role`);
     await migrateTokenStore(db.executor, db.schema);
     await new PostgresTokenStore(db.executor, { schema: db.schema }).set("stored-key", {
       value: "secret-token",
       expiresAt: Date.UTC(2030, 0, 1),
     });
   });
-  afterAll(async () => {
-    await db.executor.exec(`
-      alter default privileges in schema ${s} revoke all on tables from anon, authenticated, service_role;
-      alter default privileges in schema ${s} revoke all on functions from anon, authenticated, service_role;
-      alter default privileges in schema ${s} revoke all on sequences from anon, authenticated, service_role;
-      revoke usage on schema ${s} from anon, authenticated, service_role`);
-    await db.drop();
-  });
+  afterAll(() => db.drop());
 
   it("turns row level security on with no policies for both tables", async () => {
     const { rows } = await db.executor.query<{ relname: string; relrowsecurity: boolean }>(
@@ -101,28 +63,23 @@ describe("migration 0001_token_store with Supabase's roles", () => {
     });
 
     it(`${role}: even when granted table access again, RLS shows 0 rows and refuses writes`, async () => {
-      await db.executor
-        .transaction(async (tx) => {
-          await tx.exec(`grant select, insert on ${s}.lunas_tokens to ${role}`);
-          await tx.exec(`set local role ${role}`);
-          const { rows } = await tx.query(`select * from ${s}.lunas_tokens`);
-          expect(rows).toEqual([]);
-          await expect(
-            tx.query(`insert into ${s}.lunas_tokens values ('k', 'v', now(), now())`),
-          ).rejects.toMatchObject({
-            code: "42501",
-            message: expect.stringContaining("row-level security"),
-          });
-          throw new Rollback();
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof Rollback)) throw error;
+      await db.rolledBack(async (tx) => {
+        await tx.exec(`grant select, insert on ${s}.lunas_tokens to ${role}`);
+        await tx.exec(`set local role ${role}`);
+        const { rows } = await tx.query(`select * from ${s}.lunas_tokens`);
+        expect(rows).toEqual([]);
+        await expect(
+          tx.query(`insert into ${s}.lunas_tokens values ('k', 'v', now(), now())`),
+        ).rejects.toMatchObject({
+          code: "42501",
+          message: expect.stringContaining("row-level security"),
         });
+      });
     });
   }
 
   it("service_role reads and writes the tables", async () => {
-    const rows = await asRole("service_role", async (tx) => {
+    const rows = await db.asRole("service_role", async (tx) => {
       await tx.query(`insert into ${s}.lunas_tokens values ('service-key', 'v', $1, $1)`, [
         at("2030-01-01T00:00:00Z"),
       ]);
@@ -133,7 +90,7 @@ describe("migration 0001_token_store with Supabase's roles", () => {
   });
 
   it("service_role takes leases atomically through the RPC function", async () => {
-    const results = await asRole("service_role", async (tx) => {
+    const results = await db.asRole("service_role", async (tx) => {
       const call = async (holder: string, until: string, now: string) =>
         (
           await tx.query<{ acquired: boolean }>(
@@ -157,7 +114,7 @@ describe("migration 0001_token_store with Supabase's roles", () => {
 
   it("the RPC function treats the table name as an identifier, never as SQL", async () => {
     await expect(
-      asRole("service_role", (tx) =>
+      db.asRole("service_role", (tx) =>
         tx.query(`select ${s}.lunas_acquire_token_lease($1, 'k', 'h', now(), now())`, [
           `lunas_tokens_leases (key) values ('x'); drop table ${db.schema}.lunas_tokens; --`,
         ]),
