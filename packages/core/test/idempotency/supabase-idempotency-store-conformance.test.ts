@@ -1,14 +1,13 @@
 import { migrateCore } from "@lunas/core/postgres";
 import { SupabaseIdempotencyStore } from "@lunas/core/supabase";
 import {
-  createPostgresTestSchema,
+  createSupabaseLikeTestSchema,
   idempotencyStoreConformance,
   type TestDatabase,
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
 import { fakePostgrest } from "./fake-postgrest.js";
-import { prepareSupabaseSchema } from "./supabase-like-database.js";
 
 // SupabaseIdempotencyStore end to end: its supabase-js requests, answered by a
 // minimal PostgREST stand-in as service_role, against migration 0002's RPC
@@ -17,8 +16,7 @@ import { prepareSupabaseSchema } from "./supabase-like-database.js";
 describe("SupabaseIdempotencyStore over PostgreSQL", () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createPostgresTestSchema("idem_supa_conf");
-    await prepareSupabaseSchema(db.executor, db.schema);
+    db = await createSupabaseLikeTestSchema("idem_supa_conf");
     await migrateCore(db.executor, { schema: db.schema });
   });
   afterAll(() => db.drop());

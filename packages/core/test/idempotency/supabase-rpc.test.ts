@@ -1,8 +1,11 @@
 import type { SqlExecutor } from "@lunas/core";
 import { migrateCore } from "@lunas/core/postgres";
-import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
+import {
+  createSupabaseLikeTestSchema,
+  type SupabaseApiRole,
+  type SupabaseLikeTestDatabase,
+} from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareSupabaseSchema } from "./supabase-like-database.js";
 
 /**
  * Migration 0002 on real PostgreSQL set up like a Supabase project: the three
@@ -17,28 +20,15 @@ interface PgError {
 }
 
 describe("migration 0002 on a Supabase-like PostgreSQL", () => {
-  let db: TestDatabase;
+  let db: SupabaseLikeTestDatabase;
   let table: string;
   let fn: (name: string) => string;
 
-  /** Runs `work` as `role` inside a transaction that is rolled back afterwards. */
-  async function as<T>(role: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const rolledBack = new Error("rollback");
-    let result: T | undefined;
-    await db.executor
-      .transaction(async (tx) => {
-        await tx.exec(`set local role ${role}`);
-        result = await work(tx);
-        throw rolledBack;
-      })
-      .catch((error: unknown) => {
-        if (error !== rolledBack) throw error;
-      });
-    return result as T;
-  }
-
   /** Runs `work` as `role` and commits. */
-  function committedAs<T>(role: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  function committedAs<T>(
+    role: SupabaseApiRole,
+    work: (tx: SqlExecutor) => Promise<T>,
+  ): Promise<T> {
     return db.executor.transaction(async (tx) => {
       await tx.exec(`set local role ${role}`);
       return work(tx);
@@ -54,11 +44,10 @@ describe("migration 0002 on a Supabase-like PostgreSQL", () => {
       .then(({ rows }) => rows[0]?.answer);
 
   beforeAll(async () => {
-    db = await createPostgresTestSchema("idem_supa");
+    db = await createSupabaseLikeTestSchema("idem_supa");
     const schema = `"${db.schema}"`;
     table = `${schema}.lunas_idempotency`;
     fn = (name) => `${schema}.${name}`;
-    await prepareSupabaseSchema(db.executor, db.schema);
     await migrateCore(db.executor, { schema: db.schema });
     await db.executor.query(
       `insert into ${table} (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
@@ -79,10 +68,10 @@ describe("migration 0002 on a Supabase-like PostgreSQL", () => {
     expect(rows).toEqual([{ rls: true, policies: 0 }]);
   });
 
-  for (const role of ["anon", "authenticated"]) {
+  for (const role of ["anon", "authenticated"] as const) {
     it(`${role} can neither read, write nor call the functions`, async () => {
       const denied = (work: (tx: SqlExecutor) => Promise<unknown>) =>
-        as(role, work).then(
+        db.asRole(role, work).then(
           () => "allowed",
           (error: PgError) => error.code,
         );
