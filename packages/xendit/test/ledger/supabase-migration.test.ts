@@ -1,12 +1,10 @@
-import type { SqlExecutor } from "@lunas/core";
-import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
+import {
+  createSupabaseLikeTestSchema,
+  type SupabaseApiRole,
+  type SupabaseLikeTestDatabase,
+} from "@lunas/core/testing";
 import { migrateXendit } from "@lunas/xendit/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const ROLES = ["anon", "authenticated", "service_role"] as const;
-type Role = (typeof ROLES)[number];
-
-class Rollback extends Error {}
 
 /**
  * The SQL the Supabase adapter relies on, on the real PostgreSQL server with
@@ -15,43 +13,15 @@ class Rollback extends Error {}
  * the service role can run everything the adapter calls.
  */
 describe("@lunas/xendit migrations with Supabase's roles", () => {
-  let db: TestDatabase;
+  let db: SupabaseLikeTestDatabase;
   let s: string;
 
-  async function asRole<T>(role: Role, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    let result: T | undefined;
-    await db.executor
-      .transaction(async (tx) => {
-        await tx.exec(`set local role ${role}`);
-        result = await fn(tx);
-        throw new Rollback();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof Rollback)) throw error;
-      });
-    return result as T;
-  }
-
-  const denied = (role: Role, sql: string) =>
-    expect(asRole(role, (tx) => tx.query(sql))).rejects.toMatchObject({ code: "42501" });
+  const denied = (role: SupabaseApiRole, sql: string) =>
+    expect(db.asRole(role, (tx) => tx.query(sql))).rejects.toMatchObject({ code: "42501" });
 
   beforeAll(async () => {
-    db = await createPostgresTestSchema("xensb");
+    db = await createSupabaseLikeTestSchema("xensb");
     s = `"${db.schema}"`;
-    for (const role of ROLES) {
-      // Roles are cluster-wide and other test files may create them at the same moment.
-      await db.executor.exec(`do $$ begin
-        if not exists (select 1 from pg_roles where rolname = '${role}') then
-          create role ${role} nologin;
-        end if;
-      exception when duplicate_object or unique_violation then null;
-      end $$`);
-    }
-    await db.executor.exec("alter role service_role bypassrls");
-    await db.executor.exec(`
-      grant usage on schema ${s} to anon, authenticated, service_role;
-      alter default privileges in schema ${s} grant all on tables to anon, authenticated, service_role;
-      alter default privileges in schema ${s} grant all on functions to anon, authenticated, service_role`);
     await migrateXendit(db.executor, { schema: db.schema });
   });
   afterAll(() => db.drop());
@@ -73,7 +43,7 @@ describe("@lunas/xendit migrations with Supabase's roles", () => {
   }
 
   it("service_role runs everything SupabaseLedgerStore calls", async () => {
-    const result = await asRole("service_role", async (tx) => {
+    const result = await db.asRole("service_role", async (tx) => {
       await tx.query(`insert into ${s}.orders (id, created_at) values ('o-1', now())`);
       const row = await tx.query<{ row: { session_id: string; status: string } }>(upsert());
       await tx.query(`update ${s}.payments set order_id = 'o-1' where session_id = 'ps-1'`);
