@@ -29,6 +29,23 @@ describe("@lunas/xendit migrations with Supabase's roles", () => {
   const upsert = () =>
     `select ${s}.lunas_xendit_upsert_payment('payments', 'ps-1', 'paid', 1000, 'IDR', null, null, null, null, '{"event":"x"}'::jsonb, now()) as row`;
 
+  it("turns row level security on with no policies for orders and payments", async () => {
+    const { rows } = await db.executor.query<{ relname: string; relrowsecurity: boolean }>(
+      `select relname, relrowsecurity from pg_class
+        where relnamespace = $1::regnamespace and relname in ('orders', 'payments')
+        order by relname`,
+      [db.schema],
+    );
+    expect(rows).toEqual([
+      { relname: "orders", relrowsecurity: true },
+      { relname: "payments", relrowsecurity: true },
+    ]);
+    const policies = await db.executor.query("select 1 from pg_policies where schemaname = $1", [
+      db.schema,
+    ]);
+    expect(policies.rows).toEqual([]);
+  });
+
   for (const role of ["anon", "authenticated"] as const) {
     it(`${role} can neither read, write nor call the ledger's functions`, async () => {
       await denied(role, `select * from ${s}.payments`);
@@ -39,6 +56,21 @@ describe("@lunas/xendit migrations with Supabase's roles", () => {
         role,
         `select * from ${s}.lunas_xendit_sessionless_order_ids('orders', 'payments')`,
       );
+    });
+
+    it(`${role}: even when granted table access again, RLS shows 0 rows and refuses writes`, async () => {
+      await db.rolledBack(async (tx) => {
+        await tx.query(`insert into ${s}.orders (id, created_at) values ('o-secret', now())`);
+        await tx.exec(`grant select, insert on ${s}.orders, ${s}.payments to ${role}`);
+        await tx.exec(`set local role ${role}`);
+        expect((await tx.query(`select * from ${s}.orders`)).rows).toEqual([]);
+        await expect(
+          tx.query(`insert into ${s}.orders (id, created_at) values ('o-x', now())`),
+        ).rejects.toMatchObject({
+          code: "42501",
+          message: expect.stringContaining("row-level security"),
+        });
+      });
     });
   }
 
