@@ -41,13 +41,20 @@ export class IdempotencyLeaseLostError extends LunasError {
   }
 }
 
-/** The handler returned something JSON cannot carry (a BigInt, a function, a cycle), so it cannot be replayed. */
+/**
+ * The handler returned something no store can keep: a value JSON cannot carry
+ * (a BigInt, a function, a cycle), or a string with U+0000, which PostgreSQL's
+ * `jsonb` refuses. Refused for every store, so a result that works on memory
+ * in tests does not jam a claim on PostgreSQL in production.
+ */
 export class IdempotencyResultNotSerializableError extends LunasError {
-  constructor(key: string, options?: { cause?: unknown }) {
+  constructor(key: string, options?: { cause?: unknown; nulCharacter?: boolean }) {
     super(
       "IDEMPOTENCY_RESULT_NOT_SERIALIZABLE",
-      `The handler for key ${JSON.stringify(key)} returned a value JSON cannot represent; return plain data (objects, arrays, strings, numbers, booleans, null)`,
-      options,
+      options?.nulCharacter
+        ? `The handler for key ${JSON.stringify(key)} returned a string (or property name) containing U+0000, which PostgreSQL's jsonb cannot store; strip or encode it before returning`
+        : `The handler for key ${JSON.stringify(key)} returned a value JSON cannot represent; return plain data (objects, arrays, strings, numbers, booleans, null)`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
   }
 }

@@ -8,8 +8,9 @@ import {
   InvalidArgumentError,
   MemoryIdempotencyStore,
 } from "@lunas/core";
-import { ManualClock } from "@lunas/core/testing";
-import { beforeEach, describe, expect, it } from "vitest";
+import { migrateCore, PostgresIdempotencyStore } from "@lunas/core/postgres";
+import { createPgliteTestDatabase, ManualClock, type TestDatabase } from "@lunas/core/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const LEASE = 10_000;
 
@@ -172,6 +173,29 @@ describe("createIdempotentProcessor", () => {
     expect(await store.get("evt_1")).toBeNull();
   });
 
+  it("refuses a result with U+0000 (PostgreSQL's jsonb cannot store it) on every store, and releases the claim", async () => {
+    const p = processor();
+    let runs = 0;
+    for (const result of [{ note: "a\u0000b" }, ["x", { deep: ["\u0000"] }], { "k\u0000": 1 }]) {
+      await expect(
+        p.run("evt_nul", 1, async () => {
+          runs += 1;
+          return result;
+        }),
+      ).rejects.toMatchObject({
+        code: "IDEMPOTENCY_RESULT_NOT_SERIALIZABLE",
+        message: expect.stringContaining("U+0000"),
+      });
+      expect(await store.get("evt_nul")).toBeNull();
+    }
+    expect(runs).toBe(3);
+    // A backslash followed by "u0000" is ordinary text, not U+0000.
+    expect(await p.run("evt_text", 1, async () => ({ note: "\\u0000" }))).toEqual({
+      result: { note: "\\u0000" },
+      replayed: false,
+    });
+  });
+
   it("runs a key again once its completed record has expired", async () => {
     const p = processor({ retentionMs: 60_000 });
     let runs = 0;
@@ -213,5 +237,32 @@ describe("createIdempotentProcessor", () => {
     const [a, b] = [await store.get("a"), await store.get("b")];
     expect(a?.holder).toMatch(/^[0-9a-f-]{36}$/);
     expect(a?.holder).not.toBe(b?.holder);
+  });
+});
+
+describe("createIdempotentProcessor on PostgresIdempotencyStore (PGlite)", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createPgliteTestDatabase("lunas_idem_nul");
+    await migrateCore(db.executor, { schema: db.schema });
+  });
+  afterAll(() => db.drop());
+
+  it("refuses a U+0000 result before complete, so the claim is released rather than stuck until its lease ends", async () => {
+    const store = new PostgresIdempotencyStore(db.executor, { schema: db.schema });
+    const p = createIdempotentProcessor({ store, clock: new ManualClock(), leaseMs: LEASE });
+    await expect(p.run("evt_nul", 1, async () => ({ note: "a\u0000b" }))).rejects.toMatchObject({
+      code: "IDEMPOTENCY_RESULT_NOT_SERIALIZABLE",
+    });
+    expect(await store.get("evt_nul")).toBeNull();
+    // The retry runs at once, not after the lease, and a clean result is stored.
+    expect(await p.run("evt_nul", 1, async () => ({ note: "ab" }))).toEqual({
+      result: { note: "ab" },
+      replayed: false,
+    });
+    expect(await store.get("evt_nul")).toMatchObject({
+      status: "completed",
+      result: { note: "ab" },
+    });
   });
 });
