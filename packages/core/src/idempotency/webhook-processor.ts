@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InvalidArgumentError } from "../errors/lunas-error.js";
+import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import {
   IdempotencyInProgressError,
@@ -13,10 +13,26 @@ export interface WebhookProcessorOptions<E, R> {
   processor: IdempotentProcessor;
   /** Is this request really from the provider? `false` (or a throw) answers 401. Gets a clone, so it may read the body. */
   verify: (request: Request) => boolean | Promise<boolean>;
-  /** Turns the JSON body into a typed event; any throw answers 400. */
+  /**
+   * Turns the JSON body into a typed event; any throw answers 400. The 400's
+   * message is a `LunasError`'s or `ZodError`'s (say what was wrong, never a
+   * secret); other throws get a generic one.
+   */
   parse: (body: unknown, request: Request) => E;
-  /** The event's idempotency key (the provider's event or payment id). */
-  key: (event: E) => string;
+  /**
+   * The event's idempotency key (the provider's event or payment id). `null`
+   * acknowledges the event without deduplication: `handle` runs on every
+   * delivery, nothing is claimed or stored, and the outcome is `replayed: false`.
+   * Only for events whose handling is harmless to repeat, such as reporting an
+   * event type you do not process.
+   */
+  key: (event: E) => string | null;
+  /**
+   * What identifies the event's content: a redelivery of a key whose fingerprint
+   * differs answers 422. Default: the parsed JSON body. Give the event's defining
+   * fields when the provider changes others (an envelope timestamp) between retries.
+   */
+  fingerprint?: (event: E, body: unknown) => unknown;
   /** The effect, run once per key. */
   handle: (event: E) => Promise<R>;
   /** The 2xx answer. Default 200 `{"ok": true, "replayed": ...}`. */
@@ -25,6 +41,8 @@ export interface WebhookProcessorOptions<E, R> {
   maxBodyBytes?: number;
   /** Sees every error behind a non-2xx answer (for logging); cannot change the answer. */
   onError?: (error: unknown, request: Request) => void;
+  /** The 401's message: tell the operator where the expected secret is configured. Never put the secret in it. */
+  unauthorizedMessage?: string;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -43,10 +61,15 @@ const optionsSchema = z.object({
   verify: isFunction("must be a function"),
   parse: isFunction("must be a function"),
   key: isFunction("must be a function"),
+  fingerprint: isFunction("must be a function").optional(),
   handle: isFunction("must be a function"),
   respond: isFunction("must be a function").optional(),
   maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
   onError: isFunction("must be a function").optional(),
+  unauthorizedMessage: z
+    .string()
+    .min(1, "must not be empty")
+    .default("The webhook could not be verified"),
 });
 
 function errorResponse(
@@ -89,9 +112,13 @@ async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   return body;
 }
 
-/** A 400 message that names what was wrong without echoing the body. */
+/**
+ * A 400 message that names what was wrong without echoing the body. A
+ * `LunasError`'s message is written for callers and never carries a secret;
+ * anything else (a TypeError from a hand-written parser) may, so it stays generic.
+ */
 function invalidPayloadMessage(error: unknown): string {
-  if (error instanceof InvalidArgumentError) return error.message;
+  if (error instanceof LunasError) return error.message;
   if (error instanceof z.ZodError) {
     const issues = error.issues.map(
       (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`,
@@ -104,8 +131,8 @@ function invalidPayloadMessage(error: unknown): string {
 /**
  * A webhook endpoint on Web standards (`Request` -> `Response`, any runtime):
  * method check -> `verify` -> bounded body read -> JSON -> `parse` -> `key` ->
- * the idempotent `handle`. Nothing is stored before the request is verified
- * and parsed. Error answers are `{"error": {"code", "message"}}`: 405, 401,
+ * the idempotent `handle` (or, for a `null` key, `handle` alone). Nothing is
+ * stored before the request is verified and parsed. Error answers are `{"error": {"code", "message"}}`: 405, 401,
  * 413, 400 INVALID_PAYLOAD, 409 IDEMPOTENCY_IN_PROGRESS (with Retry-After) or
  * IDEMPOTENCY_LEASE_LOST, 422 IDEMPOTENCY_PAYLOAD_MISMATCH, 500 HANDLER_FAILED
  * (the claim is released, so the provider's retry runs it again) or INTERNAL_ERROR.
@@ -113,8 +140,12 @@ function invalidPayloadMessage(error: unknown): string {
 export function createWebhookProcessor<E, R>(
   options: WebhookProcessorOptions<E, R>,
 ): (request: Request) => Promise<Response> {
-  const { maxBodyBytes } = parseInput(optionsSchema, options, "webhook processor options");
-  const { processor, verify, parse, key, handle, respond, onError } = options;
+  const { maxBodyBytes, unauthorizedMessage } = parseInput(
+    optionsSchema,
+    options,
+    "webhook processor options",
+  );
+  const { processor, verify, parse, key, fingerprint, handle, respond, onError } = options;
 
   const report = (error: unknown, request: Request) => {
     try {
@@ -139,7 +170,7 @@ export function createWebhookProcessor<E, R>(
       verified = false;
     }
     if (!verified) {
-      return errorResponse(401, "UNAUTHORIZED", "The webhook could not be verified");
+      return errorResponse(401, "UNAUTHORIZED", unauthorizedMessage);
     }
 
     let bytes: Uint8Array;
@@ -166,26 +197,34 @@ export function createWebhookProcessor<E, R>(
     }
 
     let event: E;
-    let eventKey: string;
+    let eventKey: string | null;
+    let payload: unknown = body;
     try {
       event = parse(body, request);
       eventKey = key(event);
-      checkIdempotencyKey(eventKey);
+      if (eventKey !== null) {
+        checkIdempotencyKey(eventKey);
+        if (fingerprint) payload = fingerprint(event, body);
+      }
     } catch (error) {
       report(error, request);
       return errorResponse(400, "INVALID_PAYLOAD", invalidPayloadMessage(error));
     }
 
     let handlerFailure: { error: unknown } | undefined;
+    const handleOnce = async () => {
+      try {
+        return await handle(event);
+      } catch (error) {
+        handlerFailure = { error };
+        throw error;
+      }
+    };
     try {
-      const outcome = await processor.run(eventKey, body, async () => {
-        try {
-          return await handle(event);
-        } catch (error) {
-          handlerFailure = { error };
-          throw error;
-        }
-      });
+      const outcome =
+        eventKey === null
+          ? { result: await handleOnce(), replayed: false }
+          : await processor.run(eventKey, payload, handleOnce);
       return respond
         ? respond({ ...outcome, event })
         : Response.json({ ok: true, replayed: outcome.replayed });

@@ -4,6 +4,7 @@ import {
   createWebhookProcessor,
   type IdempotencyStore,
   InvalidArgumentError,
+  LunasError,
   MemoryIdempotencyStore,
 } from "@lunas/core";
 import { ManualClock } from "@lunas/core/testing";
@@ -284,6 +285,140 @@ describe("createWebhookProcessor", () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
     expect(handled).toHaveLength(0);
+  });
+
+  it("a null key acknowledges without deduplication: handle runs every time and the store stays empty", async () => {
+    const runs: string[] = [];
+    const webhook = createWebhookProcessor<PaidEvent, string>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: () => null,
+      handle: async (e) => {
+        runs.push(e.id);
+        return "reported";
+      },
+      respond: ({ result, replayed }) => Response.json({ result, replayed }),
+    });
+    for (let i = 0; i < 3; i += 1) {
+      const response = await webhook(post(event()));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ result: "reported", replayed: false });
+    }
+    expect(runs).toEqual(["evt_1", "evt_1", "evt_1"]);
+    expect(store.writes).toBe(0);
+    expect(await store.inner.purgeExpired(Number.MAX_SAFE_INTEGER)).toBe(0);
+  });
+
+  it("a null key whose handle throws answers 500 HANDLER_FAILED, still writing nothing", async () => {
+    const webhook = createWebhookProcessor<PaidEvent, string>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: () => null,
+      handle: async () => {
+        throw new Error("reporter down");
+      },
+      onError: (error) => errors.push(error),
+    });
+    const response = await webhook(post(event()));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: "HANDLER_FAILED" } });
+    expect(errors).toHaveLength(1);
+    expect(store.writes).toBe(0);
+  });
+
+  it("fingerprints what fingerprint() picks: a changed irrelevant field replays, a changed relevant one is 422", async () => {
+    const withSentAt = z.object({ ...paidEvent.shape, sent_at: z.string() });
+    const webhook = createWebhookProcessor<z.infer<typeof withSentAt>, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => withSentAt.parse(body),
+      key: (e) => `xendit:${e.id}`,
+      fingerprint: ({ id, amount, status }) => ({ id, amount, status }),
+      handle: (e) => handle(e),
+    });
+    const delivery = (overrides: Record<string, unknown>) =>
+      post(
+        JSON.stringify({
+          id: "evt_1",
+          amount: 150_000,
+          status: "PAID",
+          sent_at: "2026-01-01T00:00:00Z",
+          ...overrides,
+        }),
+      );
+    expect(await (await webhook(delivery({}))).json()).toEqual({ ok: true, replayed: false });
+    const redelivered = await webhook(delivery({ sent_at: "2026-01-01T00:05:00Z" }));
+    expect(redelivered.status).toBe(200);
+    expect(await redelivered.json()).toEqual({ ok: true, replayed: true });
+    const changed = await webhook(delivery({ amount: 1, sent_at: "2026-01-01T00:10:00Z" }));
+    expect(changed.status).toBe(422);
+    expect(await changed.json()).toMatchObject({
+      error: { code: "IDEMPOTENCY_PAYLOAD_MISMATCH" },
+    });
+    expect(handled).toHaveLength(1);
+  });
+
+  it("without fingerprint(), any changed field of the body is 422 (the default stays the whole body)", async () => {
+    const webhook = createWebhookProcessor<PaidEvent, { fulfilled: string }>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => e.id,
+      handle: (e) => handle(e),
+    });
+    expect((await webhook(post(event()))).status).toBe(200);
+    const extra = JSON.stringify({ id: "evt_1", amount: 150_000, status: "PAID", sent_at: "x" });
+    expect((await webhook(post(extra))).status).toBe(422);
+  });
+
+  it("answers 401 with unauthorizedMessage when given", async () => {
+    const webhook = createWebhookProcessor({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: () => false,
+      parse: (b) => b,
+      key: () => "k",
+      handle: async () => 1,
+      unauthorizedMessage: "Compare x-callback-token with the dashboard's verification token",
+    });
+    expect(await (await webhook(post(event()))).json()).toEqual({
+      error: {
+        code: "UNAUTHORIZED",
+        message: "Compare x-callback-token with the dashboard's verification token",
+      },
+    });
+    expect(store.writes).toBe(0);
+  });
+
+  it("carries a LunasError's message from parse into the 400, but not an arbitrary error's", async () => {
+    const webhook = (thrown: Error) =>
+      createWebhookProcessor({
+        processor: createIdempotentProcessor({ store, clock }),
+        verify: () => true,
+        parse: () => {
+          throw thrown;
+        },
+        key: () => "k",
+        handle: async () => 1,
+      });
+    class ShapeError extends LunasError {
+      constructor() {
+        super("INVALID_EVENT", "Malformed invoice callback: amount: expected number");
+      }
+    }
+    const typed = await webhook(new ShapeError())(post(event()));
+    expect(await typed.json()).toEqual({
+      error: {
+        code: "INVALID_PAYLOAD",
+        message: "Malformed invoice callback: amount: expected number",
+      },
+    });
+    const untyped = await webhook(new TypeError(`cannot read ${SECRET}`))(post(event()));
+    const text = await untyped.text();
+    expect(untyped.status).toBe(400);
+    expect(text).not.toContain(SECRET);
+    expect(store.writes).toBe(0);
   });
 
   it("rejects bad options with INVALID_ARGUMENT", () => {
