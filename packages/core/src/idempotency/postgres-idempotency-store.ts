@@ -69,46 +69,53 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const now = toTimestamp(request.now);
+    const leaseExpiresAt = toTimestamp(request.leaseExpiresAt);
+    const expiresAt = toTimestamp(request.expiresAt);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-      // One statement: the insert either wins the key or leaves a live row alone.
-      const inserted = await this.#executor.query<RecordRow>(
-        `insert into ${this.#table} as r
-           (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
-         values ($1, $2, 'in_progress', $3, $5::timestamptz, $6::timestamptz, null)
-         on conflict (key) do update
-           set fingerprint = excluded.fingerprint, status = excluded.status, holder = excluded.holder,
-               lease_expires_at = excluded.lease_expires_at, expires_at = excluded.expires_at,
-               result = null
-           where r.expires_at < $4::timestamptz
-              or (r.status = 'in_progress'
-                  and (r.lease_expires_at < $4::timestamptz or r.holder = $3))
-         returning ${COLUMNS}`,
-        [
-          request.key,
-          request.fingerprint,
-          request.holder,
-          now,
-          toTimestamp(request.leaseExpiresAt),
-          toTimestamp(request.expiresAt),
-        ],
+      // One round trip for the common answers: a new key is inserted, a taken
+      // key is read back. DO NOTHING (not DO UPDATE) so a replay or duplicate
+      // neither locks the row nor writes WAL. Both branches see the statement's
+      // snapshot: a row committed by a concurrent claim after it began is
+      // invisible to the read, so neither branch answers and the next round reads it.
+      const { rows } = await this.#executor.query<RecordRow & { inserted: boolean }>(
+        `with won as (
+           insert into ${this.#table}
+             (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
+           values ($1, $2, 'in_progress', $3, $4::timestamptz, $5::timestamptz, null)
+           on conflict (key) do nothing
+           returning ${COLUMNS}
+         )
+         select true as inserted, * from won
+         union all
+         select false as inserted, ${COLUMNS} from ${this.#table}
+         where key = $1 and not exists (select 1 from won)`,
+        [request.key, request.fingerprint, request.holder, leaseExpiresAt, expiresAt],
       );
-      const won = inserted.rows[0];
-      if (won) return { status: "acquired", record: toRecord(won) };
+      const row = rows[0];
+      if (!row) continue;
+      const record = toRecord(row);
+      if (row.inserted) return { status: "acquired", record };
+      const takeover =
+        record.expiresAt < request.now ||
+        (record.status === "in_progress" &&
+          (record.leaseExpiresAt < request.now || record.holder === request.holder));
+      if (!takeover) return { status: record.status, record };
 
-      // A live row stood; it may be released or purged before this read, and
-      // then the next round can win it.
-      const existing = await this.#executor.query<RecordRow>(
-        `select ${COLUMNS} from ${this.#table} as r
+      // An expired record, a crashed holder's lease, or our own claim again:
+      // take it over only if it is still in that state (another claim may win it first).
+      const taken = await this.#executor.query<RecordRow>(
+        `update ${this.#table} as r
+           set fingerprint = $2, status = 'in_progress', holder = $3,
+               lease_expires_at = $5::timestamptz, expires_at = $6::timestamptz, result = null
          where r.key = $1
-           and r.expires_at >= $2::timestamptz
-           and not (r.status = 'in_progress' and r.lease_expires_at < $2::timestamptz)`,
-        [request.key, now],
+           and (r.expires_at < $4::timestamptz
+                or (r.status = 'in_progress'
+                    and (r.lease_expires_at < $4::timestamptz or r.holder = $3)))
+         returning ${COLUMNS}`,
+        [request.key, request.fingerprint, request.holder, now, leaseExpiresAt, expiresAt],
       );
-      const live = existing.rows[0];
-      if (live) {
-        const record = toRecord(live);
-        return { status: record.status, record };
-      }
+      const won = taken.rows[0];
+      if (won) return { status: "acquired", record: toRecord(won) };
     }
     throw new LunasError(
       "IDEMPOTENCY_CLAIM_CONTENDED",
