@@ -1,6 +1,7 @@
 import {
   type Clock,
   createIdempotentProcessor,
+  createWebhookProcessor,
   IdempotencyInProgressError,
   IdempotencyPayloadMismatchError,
   type IdempotencyStore,
@@ -9,17 +10,16 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
-import { BodyTooLargeError, readLimitedBody } from "./read-limited-body.js";
 import {
   dedupeKeyOf,
   fingerprintOf,
+  type ParsedWebhook,
   parseXenditWebhook,
   type UnknownXenditEvent,
   XENDIT_EVENT_NAMES,
   type XenditEvent,
   type XenditEventName,
   type XenditEventOf,
-  XenditEventShapeError,
 } from "./xendit-events.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +34,7 @@ export interface XenditWebhooksOptions {
   leaseMs?: number;
   /** How long a processed event is remembered. Default 7 days: Xendit retries for about 24 h. */
   retentionMs?: number;
-  /** Larger bodies answer 413. Default 1 MiB. */
+  /** Larger bodies answer 413 PAYLOAD_TOO_LARGE, unread. Default 1 MiB. */
   maxBodyBytes?: number;
 }
 
@@ -62,11 +62,22 @@ export interface XenditWebhooks {
   on<N extends XenditEventName>(event: N, handler: (event: XenditEventOf<N>) => unknown): void;
   /** Called for well-formed events this package has no schema for; they are acknowledged with 200. */
   onUnknown(handler: (event: UnknownXenditEvent) => unknown): void;
-  /** Called when a handler throws (the delivery answers 500 and Xendit retries it). */
+  /**
+   * Called when a handler throws (the delivery answers 500 and Xendit retries it),
+   * when the idempotency store fails, and when an `onUnknown` handler throws (the
+   * delivery is still acknowledged).
+   */
   onError(handler: (error: unknown, context: WebhookErrorContext) => unknown): void;
   /** Runs the handlers for an already verified and parsed event, once per dedupe key. */
   receive(event: XenditEvent): Promise<ReceiveResult>;
-  /** The whole webhook endpoint on Web standards: verify, parse, dedupe, handle. */
+  /**
+   * The whole webhook endpoint on Web standards, on core's `createWebhookProcessor`:
+   * verify, read (at most `maxBodyBytes`), parse, dedupe, handle. Answers 200
+   * `{ok, event, key, replayed}` (unknown events: `{ok, unknown: true, event}`), or
+   * `{"error": {code, message}}` with 405 METHOD_NOT_ALLOWED, 401 UNAUTHORIZED,
+   * 413 PAYLOAD_TOO_LARGE, 400 INVALID_PAYLOAD, 409 IDEMPOTENCY_IN_PROGRESS
+   * (Retry-After), 422 IDEMPOTENCY_PAYLOAD_MISMATCH, 500 HANDLER_FAILED or INTERNAL_ERROR.
+   */
   handler(request: Request): Promise<Response>;
 }
 
@@ -101,17 +112,6 @@ const optionsSchema = z.object({
     .positive()
     .default(1024 * 1024),
 });
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-function errorResponse(status: number, code: string, message: string, headers = {}): Response {
-  return json(status, { error: { code, message } }, headers);
-}
 
 function headerValue(source: HeadersLike, name: string): string | null {
   if (source instanceof Request) return source.headers.get(name);
@@ -157,18 +157,93 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
     }
   }
 
+  const runHandlers = async (event: XenditEvent) => {
+    const list = handlers.get(event.event) ?? [];
+    for (const handler of list) await handler(event);
+    return { handlers: list.length };
+  };
+
   async function receive(event: XenditEvent): Promise<ReceiveResult> {
     const key = dedupeKeyOf(event);
-    const { replayed } = await processor.run(key, fingerprintOf(event), async () => {
-      const list = handlers.get(event.event) ?? [];
-      for (const handler of list) await handler(event);
-      return { handlers: list.length };
-    });
+    const { replayed } = await processor.run(key, fingerprintOf(event), () => runHandlers(event));
     return { key, replayed };
   }
 
   const verify = (request: HeadersLike): boolean =>
     matchesAnyToken(headerValue(request, CALLBACK_TOKEN_HEADER), tokens);
+
+  // What onError is told about a request's event, once it parsed; never the token.
+  const contexts = new WeakMap<Request, WebhookErrorContext>();
+  // Handler errors are reported with their context inside `handle`; core's
+  // onError sees them again and must not report them twice.
+  const reported = new WeakSet<object>();
+
+  const handler = createWebhookProcessor<ParsedWebhook, { handlers: number }>({
+    processor,
+    maxBodyBytes: config.maxBodyBytes,
+    verify,
+    unauthorizedMessage:
+      "Missing or wrong x-callback-token; compare it with the Webhook verification token in the Xendit dashboard",
+    parse: (body, request) => {
+      const parsed = parseXenditWebhook(body);
+      if (parsed.kind === "known") {
+        contexts.set(request, { event: parsed.event.event, key: dedupeKeyOf(parsed.event) });
+      } else {
+        contexts.set(request, {});
+      }
+      return parsed;
+    },
+    // Unknown events are acknowledged without a claim: reporting them again on a
+    // redelivery is harmless, and a key for an event without a schema would be a guess.
+    key: (parsed) => (parsed.kind === "known" ? dedupeKeyOf(parsed.event) : null),
+    // Only the fields that define the event: a redelivery may carry a new
+    // envelope timestamp and must replay, not answer 422.
+    fingerprint: (parsed) => (parsed.kind === "known" ? fingerprintOf(parsed.event) : null),
+    handle: async (parsed) => {
+      if (parsed.kind === "unknown") {
+        for (const unknownHandler of unknownHandlers) {
+          try {
+            await unknownHandler(parsed.unknown);
+          } catch (error) {
+            await reportError(error, {});
+          }
+        }
+        return { handlers: unknownHandlers.length };
+      }
+      const { event } = parsed;
+      try {
+        return await runHandlers(event);
+      } catch (error) {
+        // Rethrown so the answer is 500 and the claim is released for Xendit's retry.
+        if (typeof error === "object" && error !== null) reported.add(error);
+        await reportError(error, { event: event.event, key: dedupeKeyOf(event) });
+        throw error;
+      }
+    },
+    respond: ({ event: parsed, replayed }) =>
+      parsed.kind === "known"
+        ? Response.json({
+            ok: true,
+            event: parsed.event.event,
+            key: dedupeKeyOf(parsed.event),
+            replayed,
+          })
+        : Response.json({ ok: true, unknown: true, event: parsed.unknown.event }),
+    onError: (error, request) => {
+      const context = contexts.get(request);
+      // Before parse succeeded (bad token, body, JSON or shape) the answer is the
+      // sender's problem; 409 and 422 are Xendit's retries, not failures.
+      if (context === undefined) return;
+      if (typeof error === "object" && error !== null && reported.has(error)) return;
+      if (
+        error instanceof IdempotencyInProgressError ||
+        error instanceof IdempotencyPayloadMismatchError
+      ) {
+        return;
+      }
+      void reportError(error, context);
+    },
+  });
 
   return {
     verify,
@@ -189,81 +264,6 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
       errorHandlers.push(handler);
     },
     receive,
-    async handler(request) {
-      if (request.method !== "POST") {
-        return errorResponse(405, "METHOD_NOT_ALLOWED", "Xendit webhooks are POST requests", {
-          allow: "POST",
-        });
-      }
-      if (!verify(request)) {
-        return errorResponse(
-          401,
-          "INVALID_CALLBACK_TOKEN",
-          "Missing or wrong x-callback-token; compare it with the Webhook verification token in the Xendit dashboard",
-        );
-      }
-
-      let text: string;
-      try {
-        text = await readLimitedBody(request, config.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          return errorResponse(413, "PAYLOAD_TOO_LARGE", error.message);
-        }
-        return errorResponse(400, "INVALID_BODY", "The body could not be read as UTF-8 text");
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return errorResponse(400, "INVALID_JSON", "The body is not valid JSON");
-      }
-
-      let parsed: ReturnType<typeof parseXenditWebhook>;
-      try {
-        parsed = parseXenditWebhook(body);
-      } catch (error) {
-        if (error instanceof XenditEventShapeError) {
-          return errorResponse(400, "INVALID_EVENT", error.message);
-        }
-        throw error;
-      }
-
-      if (parsed.kind === "unknown") {
-        for (const handler of unknownHandlers) {
-          try {
-            await handler(parsed.unknown);
-          } catch (error) {
-            await reportError(error, {});
-          }
-        }
-        return json(200, { ok: true, unknown: true, event: parsed.unknown.event });
-      }
-
-      const event = parsed.event;
-      const key = dedupeKeyOf(event);
-      try {
-        const result = await receive(event);
-        return json(200, { ok: true, event: event.event, key, replayed: result.replayed });
-      } catch (error) {
-        if (error instanceof IdempotencyInProgressError) {
-          return errorResponse(
-            409,
-            error.code,
-            "This event is being processed by another delivery; retry later",
-            { "retry-after": String(error.retryAfterSeconds) },
-          );
-        }
-        if (error instanceof IdempotencyPayloadMismatchError) {
-          return errorResponse(
-            422,
-            error.code,
-            "An event with this id was already processed with different content",
-          );
-        }
-        await reportError(error, { event: event.event, key });
-        return errorResponse(500, "HANDLER_FAILED", "The event handler failed; Xendit will retry");
-      }
-    },
+    handler,
   };
 }

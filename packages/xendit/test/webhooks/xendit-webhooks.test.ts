@@ -1,4 +1,4 @@
-import { MemoryIdempotencyStore } from "@lunas/core";
+import { type IdempotencyStore, MemoryIdempotencyStore } from "@lunas/core";
 import { ManualClock } from "@lunas/core/testing";
 import {
   createLedger,
@@ -15,14 +15,20 @@ const completed = loadFixture("webhook-payment-session-completed");
 const expired = loadFixture("webhook-payment-session-expired");
 const invoicePaid = loadFixture("invoice-callback-paid");
 
+/** No idempotency record at all: purging everything removes nothing. */
+async function isEmpty(store: MemoryIdempotencyStore): Promise<boolean> {
+  return (await store.purgeExpired(Number.MAX_SAFE_INTEGER)) === 0;
+}
+
 /** Webhooks wired the recommended way: record the payment, count the downstream effect. */
 function setup() {
   const clock = new ManualClock();
   const ledgerStore = new MemoryLedgerStore();
   const ledger = createLedger({ store: ledgerStore, clock });
+  const idempotencyStore = new MemoryIdempotencyStore();
   const webhooks = createXenditWebhooks({
     verificationTokens: [TOKEN, OLD_TOKEN],
-    store: new MemoryIdempotencyStore(),
+    store: idempotencyStore,
     clock,
   });
   const effects: XenditEvent[] = [];
@@ -35,7 +41,7 @@ function setup() {
   webhooks.on("invoice.paid", record);
   webhooks.on("invoice.settled", record);
   webhooks.on("invoice.expired", record);
-  return { clock, ledger, ledgerStore, webhooks, effects };
+  return { clock, ledger, ledgerStore, idempotencyStore, webhooks, effects };
 }
 
 describe("verify", () => {
@@ -113,6 +119,7 @@ describe("handler", () => {
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     for (const response of responses.filter((r) => r.status === 409)) {
       expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await response.json()).toMatchObject({ error: { code: "IDEMPOTENCY_IN_PROGRESS" } });
     }
     // Xendit retries the 409s later; they replay.
     const retries = await Promise.all(
@@ -151,30 +158,45 @@ describe("handler", () => {
   });
 
   it("wrong or missing token: 401, handlers not run, no rows", async () => {
-    const { webhooks, effects, ledger } = setup();
+    const { webhooks, effects, ledger, idempotencyStore } = setup();
     for (const token of ["wrong", null, ""]) {
       const response = await webhooks.handler(webhookRequest(completed, { token }));
       expect(response.status).toBe(401);
       const body = (await response.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe("INVALID_CALLBACK_TOKEN");
+      expect(body.error.code).toBe("UNAUTHORIZED");
+      expect(body.error.message).toMatch(/Xendit dashboard/);
       expect(body.error.message).not.toContain(TOKEN);
     }
     expect(effects).toHaveLength(0);
     expect((await ledger.counts()).payments).toBe(0);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
   it("malformed JSON: 400, no rows", async () => {
-    const { webhooks, ledger } = setup();
+    const { webhooks, ledger, idempotencyStore } = setup();
     const response = await webhooks.handler(webhookRequest("{not json", { raw: true }));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
-      "INVALID_JSON",
+      "INVALID_PAYLOAD",
     );
     expect((await ledger.counts()).payments).toBe(0);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
+  });
+
+  it("a known event with a bad shape: 400 INVALID_PAYLOAD saying which field, without the token", async () => {
+    const { webhooks, idempotencyStore } = setup();
+    const bad = { ...completed, data: { ...(completed.data as object), amount: "lots" } };
+    const response = await webhooks.handler(webhookRequest(bad));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("INVALID_PAYLOAD");
+    expect(error.message).toMatch(/^Malformed payment_session\.completed: .*data\.amount/);
+    expect(error.message).not.toContain(TOKEN);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
   it("fast-check: arbitrary bodies and wrong shapes never 500 and never write; known events with bad shapes are 400", async () => {
-    const { webhooks, ledger, effects } = setup();
+    const { webhooks, ledger, effects, idempotencyStore } = setup();
     const knownName = fc.constantFrom("payment_session.completed", "payment_session.expired");
     const wrongShape = fc.oneof(
       // a known event whose data is anything but a session
@@ -206,6 +228,9 @@ describe("handler", () => {
       fc.asyncProperty(wrongShape, async (body) => {
         const response = await webhooks.handler(webhookRequest(body));
         expect(response.status).toBe(400);
+        const { error } = (await response.json()) as { error: { code: string; message: string } };
+        expect(error.code).toBe("INVALID_PAYLOAD");
+        expect(error.message).toMatch(/^Malformed /);
       }),
       { numRuns: 150 },
     );
@@ -224,10 +249,11 @@ describe("handler", () => {
     );
     expect(effects).toHaveLength(0);
     expect((await ledger.counts()).payments).toBe(0);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
-  it("acknowledges unknown events with 200 {ok, unknown} and reports them", async () => {
-    const { webhooks, ledger } = setup();
+  it("acknowledges unknown events with 200 {ok, unknown} and reports them, claiming no key", async () => {
+    const { webhooks, ledger, idempotencyStore } = setup();
     const seen: unknown[] = [];
     webhooks.onUnknown((event) => {
       seen.push(event.event);
@@ -245,6 +271,46 @@ describe("handler", () => {
     expect(pending.status).toBe(200);
     expect(seen).toEqual(["payment.capture", "invoice.pending"]);
     expect((await ledger.counts()).payments).toBe(0);
+    // Not deduplicated: a redelivery is reported again, and nothing was stored.
+    expect((await webhooks.handler(webhookRequest(capture))).status).toBe(200);
+    expect(seen).toEqual(["payment.capture", "invoice.pending", "payment.capture"]);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
+  });
+
+  it("an onUnknown handler that throws is reported to onError and the event is still acknowledged", async () => {
+    const { webhooks, idempotencyStore } = setup();
+    const errors: unknown[] = [];
+    webhooks.onUnknown(() => {
+      throw new Error("metrics down");
+    });
+    webhooks.onError((error, context) => {
+      errors.push([(error as Error).message, context]);
+    });
+    const response = await webhooks.handler(
+      webhookRequest({ event: "payment.capture", business_id: "b", created: "c", data: {} }),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, unknown: true, event: "payment.capture" });
+    expect(errors).toEqual([["metrics down", {}]]);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
+  });
+
+  it("a redelivery with a new envelope timestamp replays; the handler does not run again", async () => {
+    const { webhooks, effects } = setup();
+    expect((await webhooks.handler(webhookRequest(completed))).status).toBe(200);
+    const later = await webhooks.handler(
+      webhookRequest({ ...completed, created: "2030-01-01T00:00:00.000Z" }),
+    );
+    expect(later.status).toBe(200);
+    expect(await later.json()).toMatchObject({ replayed: true });
+    expect(effects).toHaveLength(1);
+  });
+
+  it("handler() and receive() share one dedupe: an event handled over HTTP replays in receive()", async () => {
+    const { webhooks, effects } = setup();
+    expect((await webhooks.handler(webhookRequest(completed))).status).toBe(200);
+    expect((await webhooks.receive(completed as XenditEvent)).replayed).toBe(true);
+    expect(effects).toHaveLength(1);
   });
 
   it("turns legacy invoice callbacks into invoice.paid / invoice.settled, each once", async () => {
@@ -301,9 +367,46 @@ describe("handler", () => {
     expect(errors).toEqual([
       ["database down", "payment_session.completed:py-661f87c614802d6c402cd82d"],
     ]);
+    expect(await first.json()).toMatchObject({ error: { code: "HANDLER_FAILED" } });
     const retry = await webhooks.handler(webhookRequest(completed));
     expect(retry.status).toBe(200);
     expect(attempts).toBe(2);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("a failing idempotency store answers 500 INTERNAL_ERROR, runs no handler, and reports with the event's context", async () => {
+    const inner = new MemoryIdempotencyStore();
+    const store: IdempotencyStore = {
+      claim: async () => {
+        throw new Error("connection refused");
+      },
+      complete: (...args) => inner.complete(...args),
+      release: (...args) => inner.release(...args),
+      get: (key) => inner.get(key),
+      purgeExpired: (now) => inner.purgeExpired(now),
+    };
+    const webhooks = createXenditWebhooks({ verificationTokens: [TOKEN], store });
+    let runs = 0;
+    webhooks.on("payment_session.completed", () => {
+      runs += 1;
+    });
+    const errors: unknown[] = [];
+    webhooks.onError((error, context) => {
+      errors.push([(error as Error).message, context]);
+    });
+    const response = await webhooks.handler(webhookRequest(completed));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+    expect(runs).toBe(0);
+    expect(errors).toEqual([
+      [
+        "connection refused",
+        {
+          event: "payment_session.completed",
+          key: "payment_session.completed:py-661f87c614802d6c402cd82d",
+        },
+      ],
+    ]);
   });
 
   it("answers 422 when an event id comes back with different content", async () => {
@@ -313,7 +416,11 @@ describe("handler", () => {
       ...completed,
       data: { ...(completed.data as object), amount: 999 },
     };
-    expect((await webhooks.handler(webhookRequest(changed))).status).toBe(422);
+    const response = await webhooks.handler(webhookRequest(changed));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      error: { code: "IDEMPOTENCY_PAYLOAD_MISMATCH" },
+    });
   });
 
   it("answers 405 to non-POST and 413 to oversized bodies", async () => {
@@ -324,8 +431,11 @@ describe("handler", () => {
     });
     const get = await webhooks.handler(new Request("https://shop.example/webhooks/xendit"));
     expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(await get.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
     const big = await webhooks.handler(webhookRequest({ pad: "x".repeat(500) }));
     expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
   });
 
   it("receive() runs handlers for an already parsed event once", async () => {
