@@ -24,7 +24,8 @@ create index if not exists lunas_idempotency_expires_at_idx on lunas_idempotency
 -- ran in, so PostgREST's own search_path does not matter. Security invoker: a
 -- caller only reaches rows its own privileges and RLS allow.
 
--- Claims p_key for p_holder unless a live record stands (see IdempotencyStore.claim).
+-- Claims p_key for p_holder unless a live record stands (see IdempotencyStore.claim);
+-- the same algorithm as PostgresIdempotencyStore.claim, so both adapters answer alike.
 -- Answers {"outcome": "acquired" | "in_progress" | "completed", record fields...},
 -- timestamps as ms since the epoch.
 create or replace function lunas_idempotency_claim(
@@ -47,35 +48,55 @@ declare
       ''lease_expires_at'', (extract(epoch from r.lease_expires_at) * 1000)::bigint,
       ''expires_at'', (extract(epoch from r.expires_at) * 1000)::bigint,
       ''has_result'', r.result is not null, ''result'', r.result)';
+  -- A record a claim may take over: expired, a crashed holder's lease, or our own claim again.
+  stale constant text := '(r.expires_at < $4
+      or (r.status = ''in_progress'' and (r.lease_expires_at < $4 or r.holder = $3)))';
+  inserted boolean;
+  takeover boolean;
   claimed jsonb;
 begin
-  -- The existing row can vanish (released, purged) between the insert that
-  -- found it and the read: go round again, a bounded number of times.
   for attempt in 1..5 loop
+    -- A new key is inserted, a taken key is read back, in one statement.
+    -- DO NOTHING (not DO UPDATE ... WHERE, which locks the row and writes WAL
+    -- even when its WHERE is false) so a replay or duplicate does neither.
+    -- Both branches see the statement's snapshot: a row committed by a
+    -- concurrent claim after it began is invisible to the read, so neither
+    -- branch answers and the next round (a new snapshot) reads it.
     execute format(
-      'insert into %1$I as r (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
-       values ($1, $2, ''in_progress'', $3, $5, $6, null)
-       on conflict (key) do update
-         set fingerprint = excluded.fingerprint, status = excluded.status, holder = excluded.holder,
-             lease_expires_at = excluded.lease_expires_at, expires_at = excluded.expires_at, result = null
-         where r.expires_at < $4
-            or (r.status = ''in_progress'' and (r.lease_expires_at < $4 or r.holder = $3))
-       returning %2$s',
-      p_table, as_json
-    ) into claimed using p_key, p_fingerprint, p_holder, p_now, p_lease_expires_at, p_expires_at;
+      'with won as (
+         insert into %1$I as r (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
+         values ($1, $2, ''in_progress'', $3, $5, $6, null)
+         on conflict (key) do nothing
+         returning %2$s as answer
+       )
+       select true, false, answer from won
+       union all
+       select false, %3$s, %2$s from %1$I as r
+       where r.key = $1 and not exists (select 1 from won)',
+      p_table, as_json, stale
+    ) into inserted, takeover, claimed
+      using p_key, p_fingerprint, p_holder, p_now, p_lease_expires_at, p_expires_at;
     if claimed is not null then
-      return claimed || '{"outcome": "acquired"}'::jsonb;
-    end if;
+      if inserted then
+        return claimed || '{"outcome": "acquired"}'::jsonb;
+      end if;
+      if not takeover then
+        return claimed || jsonb_build_object('outcome', claimed ->> 'status');
+      end if;
 
-    execute format(
-      'select %2$s from %1$I as r
-       where r.key = $1
-         and r.expires_at >= $2
-         and not (r.status = ''in_progress'' and r.lease_expires_at < $2)',
-      p_table, as_json
-    ) into claimed using p_key, p_now;
-    if claimed is not null then
-      return claimed || jsonb_build_object('outcome', claimed ->> 'status');
+      -- Take the stale record over only if it is still stale: another claim
+      -- may win it first, or it may vanish (released, purged); then go round again.
+      execute format(
+        'update %1$I as r
+           set fingerprint = $2, status = ''in_progress'', holder = $3,
+               lease_expires_at = $5, expires_at = $6, result = null
+         where r.key = $1 and %3$s
+         returning %2$s',
+        p_table, as_json, stale
+      ) into claimed using p_key, p_fingerprint, p_holder, p_now, p_lease_expires_at, p_expires_at;
+      if claimed is not null then
+        return claimed || '{"outcome": "acquired"}'::jsonb;
+      end if;
     end if;
   end loop;
   raise exception 'idempotency key % kept changing while being claimed; retry', p_key
