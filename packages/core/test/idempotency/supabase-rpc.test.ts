@@ -210,6 +210,44 @@ describe("migration 0002 on a Supabase-like PostgreSQL", () => {
     expect(answer).toMatchObject({ outcome: "acquired", key: "svc:path" });
   });
 
+  it("answers a replay and a duplicate without locking the row", async () => {
+    await committedAs("service_role", (tx) => claim(tx, "svc:busy", "holder-a"));
+    // Another transaction holds both rows locked. A claim that locked them
+    // (ON CONFLICT DO UPDATE does, even when its WHERE is false) would wait
+    // for it and hit lock_timeout; a claim that only reads answers at once.
+    const answers = await db.executor.transaction(async (locker) => {
+      await locker.query(`select 1 from ${table} where key in ('existing', 'svc:busy') for update`);
+      return db.executor.transaction(async (tx) => {
+        await tx.exec("set local lock_timeout = '500ms'");
+        await tx.exec("set local role service_role");
+        return [await claim(tx, "existing", "holder-b"), await claim(tx, "svc:busy", "holder-b")];
+      });
+    });
+    expect(answers).toMatchObject([
+      { outcome: "completed", holder: "h", result: { secret: "customer data" } },
+      { outcome: "in_progress", holder: "holder-a" },
+    ]);
+  });
+
+  it("takes over a stale record only while it is still stale", async () => {
+    await committedAs("service_role", (tx) => claim(tx, "svc:stale", "holder-a"));
+    // holder-a's lease (30 s) has passed: holder-b takes over, then holder-c,
+    // whose clock is no later, finds holder-b's live lease.
+    const later = T0 + 31_000;
+    const takenOver = await committedAs("service_role", (tx) =>
+      claim(tx, "svc:stale", "holder-b", later),
+    );
+    expect(takenOver).toMatchObject({
+      outcome: "acquired",
+      holder: "holder-b",
+      lease_expires_at: later + 30_000,
+    });
+    const busy = await committedAs("service_role", (tx) =>
+      claim(tx, "svc:stale", "holder-c", later),
+    );
+    expect(busy).toMatchObject({ outcome: "in_progress", holder: "holder-b" });
+  });
+
   it("gives exactly one of 50 concurrent service_role callers the key", async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
