@@ -7,6 +7,16 @@ export type {
   IdempotencyStore,
 } from "./idempotency/idempotency-store.js";
 export * from "./idempotency/public.js";
+export type { MethodName } from "./input/injected-schemas.js";
+export {
+  callableSchema,
+  clockSchema,
+  idempotencyStoreSchema,
+  portSchema,
+  sleepSchema,
+  sqlExecutorSchema,
+  tokenStoreSchema,
+} from "./input/injected-schemas.js";
 export type { EnqueueOptions, Job, JobHandler, JobQueue } from "./jobs/job-queue.js";
 export * from "./jobs/public.js";
 export * from "./retry/public.js";
