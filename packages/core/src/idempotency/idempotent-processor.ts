@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema, clockSchema, idempotencyStoreSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { fingerprintPayload } from "./fingerprint-payload.js";
 import {
@@ -45,31 +46,11 @@ const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const optionsSchema = z
   .object({
-    store: z.custom<IdempotencyStore>(
-      (value) =>
-        typeof value === "object" &&
-        value !== null &&
-        ["claim", "complete", "release", "get", "purgeExpired"].every(
-          (verb) => typeof (value as Record<string, unknown>)[verb] === "function",
-        ),
-      { message: "must implement IdempotencyStore" },
-    ),
+    store: idempotencyStoreSchema,
     leaseMs: z.number().int().positive().default(DEFAULT_LEASE_MS),
     retentionMs: z.number().int().positive().default(DEFAULT_RETENTION_MS),
-    clock: z
-      .custom<Clock>(
-        (value) =>
-          typeof value === "object" &&
-          value !== null &&
-          typeof (value as Record<string, unknown>).now === "function",
-        { message: "must have now()" },
-      )
-      .default(systemClock),
-    holderId: z
-      .custom<() => string>((value) => typeof value === "function", {
-        message: "must be a function",
-      })
-      .default(() => () => crypto.randomUUID()),
+    clock: clockSchema.default(systemClock),
+    holderId: callableSchema<() => string>().default(() => () => crypto.randomUUID()),
   })
   .refine((options) => options.retentionMs >= options.leaseMs, {
     message: "must be at least leaseMs, or a running claim would expire under its holder",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema, portSchema } from "../input/injected-schemas.js";
 import {
   IdempotencyInProgressError,
   IdempotencyLeaseLostError,
@@ -47,25 +48,16 @@ export interface WebhookProcessorOptions<E, R> {
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const isFunction = (message: string) =>
-  z.custom<(...args: never[]) => unknown>((value) => typeof value === "function", { message });
-
 const optionsSchema = z.object({
-  processor: z.custom<IdempotentProcessor>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as Record<string, unknown>).run === "function",
-    { message: "must be an IdempotentProcessor" },
-  ),
-  verify: isFunction("must be a function"),
-  parse: isFunction("must be a function"),
-  key: isFunction("must be a function"),
-  fingerprint: isFunction("must be a function").optional(),
-  handle: isFunction("must be a function"),
-  respond: isFunction("must be a function").optional(),
+  processor: portSchema<IdempotentProcessor>("IdempotentProcessor", ["run"]),
+  verify: callableSchema(),
+  parse: callableSchema(),
+  key: callableSchema(),
+  fingerprint: callableSchema().optional(),
+  handle: callableSchema(),
+  respond: callableSchema().optional(),
   maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
-  onError: isFunction("must be a function").optional(),
+  onError: callableSchema().optional(),
   unauthorizedMessage: z
     .string()
     .min(1, "must not be empty")

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema, clockSchema, sleepSchema } from "../input/injected-schemas.js";
 import { type Clock, realSleep, type Sleep, systemClock } from "../time/clock.js";
 import { parseEnqueueInput, parseQueueName } from "./enqueue-input.js";
 import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
@@ -69,16 +70,10 @@ interface Worker {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_HANDLER_TIMEOUT_MS = 15 * 60 * 1000;
 
-const isFunction = (value: unknown) => typeof value === "function";
-
 const optionsSchema = z.strictObject({
-  clock: z
-    .custom<Clock>((v) => isFunction((v as Clock | undefined)?.now), "must be a Clock")
-    .default(() => systemClock),
-  sleep: z
-    .custom<Sleep>(isFunction, "must be a function (ms, signal) => Promise<void>")
-    .default(() => realSleep),
-  random: z.custom<() => number>(isFunction, "must be a function").default(() => Math.random),
+  clock: clockSchema.default(() => systemClock),
+  sleep: sleepSchema.default(() => realSleep),
+  random: callableSchema<() => number>().default(() => Math.random),
   handlerTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS).default(DEFAULT_HANDLER_TIMEOUT_MS),
 });
 
@@ -157,7 +152,7 @@ export class MemoryJobQueue implements JobQueue {
 
   async work<T>(name: string, handler: JobHandler<T>): Promise<void> {
     const queue = parseQueueName(name);
-    parseInput(z.custom<JobHandler<T>>(isFunction, "must be a function"), handler, "job handler");
+    parseInput(callableSchema<JobHandler<T>>(), handler, "job handler");
     if (!this.#running) throw new JobQueueNotRunningError("work");
     if (this.#workers.has(queue)) throw new WorkerAlreadyRegisteredError(queue);
     const worker: Worker = { name: queue, handler: handler as JobHandler<unknown> };

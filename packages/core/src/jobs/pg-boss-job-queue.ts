@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema } from "../input/injected-schemas.js";
 import { realSleep } from "../time/clock.js";
 import { parseEnqueueInput, parseQueueName } from "./enqueue-input.js";
 import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
@@ -74,7 +75,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   pollingIntervalSeconds: z.number().min(0.5).max(3600).default(2),
   stopTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
-  onError: z.custom<(error: unknown) => void>(isFunction, "must be a function").optional(),
+  onError: callableSchema<(error: unknown) => void>().optional(),
   bossOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -233,7 +234,7 @@ export class PgBossJobQueue implements JobQueue {
 
   async work<T>(name: string, handler: JobHandler<T>): Promise<void> {
     const queue = parseQueueName(name);
-    parseInput(z.custom<JobHandler<T>>(isFunction, "must be a function"), handler, "job handler");
+    parseInput(callableSchema<JobHandler<T>>(), handler, "job handler");
     if (!this.#running) throw new JobQueueNotRunningError("work");
     if (this.#workers.has(queue)) throw new WorkerAlreadyRegisteredError(queue);
     await this.#ensureQueue(queue);

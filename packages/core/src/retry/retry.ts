@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema, sleepSchema } from "../input/injected-schemas.js";
 import { realSleep, type Sleep } from "../time/clock.js";
 import {
   type BackoffOptions,
@@ -48,23 +49,22 @@ export interface RetryOptions extends BackoffOptions {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
-const isFunction = (value: unknown) => typeof value === "function";
-const fn = <T>(what: string) => z.custom<T>(isFunction, `must be ${what}`);
-
 const retryOptionsSchema = z.object({
   maxAttempts: z.number().int().min(1).default(DEFAULT_MAX_ATTEMPTS),
   baseDelayMs: z.number().min(0).default(DEFAULT_BASE_DELAY_MS),
   maxDelayMs: z.number().min(0).default(DEFAULT_MAX_DELAY_MS),
-  retryable: fn<NonNullable<RetryOptions["retryable"]>>("a function").optional(),
+  retryable: callableSchema<NonNullable<RetryOptions["retryable"]>>().optional(),
   signal: z
     .custom<AbortSignal>(
       (value) => typeof value === "object" && value !== null && "aborted" in value,
       "must be an AbortSignal",
     )
     .optional(),
-  sleep: fn<Sleep>("a function (ms, signal) => Promise<void>").default(() => realSleep),
-  random: fn<() => number>("a function returning a number in [0, 1)").default(() => Math.random),
-  onRetry: fn<NonNullable<RetryOptions["onRetry"]>>("a function").optional(),
+  sleep: sleepSchema.default(() => realSleep),
+  random: callableSchema<() => number>("must be a function returning a number in [0, 1)").default(
+    () => Math.random,
+  ),
+  onRetry: callableSchema<NonNullable<RetryOptions["onRetry"]>>().optional(),
 });
 
 /**
@@ -87,7 +87,7 @@ export async function retry<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const opts = parseInput(
-    retryOptionsSchema.extend({ fn: z.custom<typeof fn>(isFunction, "must be a function") }),
+    retryOptionsSchema.extend({ fn: callableSchema<typeof fn>() }),
     { ...options, fn },
     "retry options",
   );

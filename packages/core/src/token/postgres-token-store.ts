@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import { clockSchema, sqlExecutorSchema } from "../input/injected-schemas.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
@@ -23,16 +24,11 @@ export interface PostgresTokenStoreOptions {
 }
 
 const argumentsSchema = z.object({
-  executor: z.custom<SqlExecutor>(
-    (v) => typeof (v as SqlExecutor | undefined)?.query === "function",
-    "must be a SqlExecutor",
-  ),
+  executor: sqlExecutorSchema,
   options: z.object({
     schema: z.string().optional(),
     table: z.string().optional(),
-    clock: z
-      .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
-      .optional(),
+    clock: clockSchema.optional(),
   }),
 });
 

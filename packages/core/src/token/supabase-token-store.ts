@@ -1,6 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import { clockSchema, portSchema } from "../input/injected-schemas.js";
 import { quoteIdentifier } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { TokenStoreError } from "./token-errors.js";
@@ -29,16 +30,11 @@ export interface SupabaseTokenStoreOptions {
 export const ACQUIRE_TOKEN_LEASE_FUNCTION = "lunas_acquire_token_lease";
 
 const argumentsSchema = z.object({
-  client: z.custom<SupabaseClient>(
-    (v) => typeof (v as SupabaseClient | undefined)?.from === "function",
-    "must be a SupabaseClient",
-  ),
+  client: portSchema<SupabaseClient>("SupabaseClient", ["from", "rpc", "schema"]),
   options: z.object({
     table: z.string().optional(),
     schema: z.string().optional(),
-    clock: z
-      .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
-      .optional(),
+    clock: clockSchema.optional(),
     timeoutMs: z.number().int().positive().max(600_000).optional(),
   }),
 });

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import {
+  callableSchema,
+  clockSchema,
+  sleepSchema,
+  tokenStoreSchema,
+} from "../input/injected-schemas.js";
 import { type Clock, realSleep, type Sleep, systemClock } from "../time/clock.js";
 import { TokenFetchError, TokenFetchTimeoutError } from "./token-errors.js";
 import { tokenExpiresAt } from "./token-expiry.js";
@@ -56,18 +62,6 @@ export interface TokenProvider {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const isFunction = (v: unknown) => typeof v === "function";
-const fn = <T>(what: string) => z.custom<T>(isFunction, `must be ${what}`);
-const isStore = (v: unknown): boolean => {
-  const store = v as Partial<TokenStore> | null | undefined;
-  return (
-    isFunction(store?.get) &&
-    isFunction(store?.set) &&
-    isFunction(store?.delete) &&
-    // A lease that can be taken but never given back would stall every other process.
-    isFunction(store?.acquireLease) === isFunction(store?.releaseLease)
-  );
-};
 const durationMs = z
   .number()
   .int()
@@ -77,23 +71,20 @@ const durationMs = z
 const optionsSchema = z
   .strictObject({
     key: z.string().min(1).max(512),
-    store: z.custom<TokenStore>(
-      isStore,
-      "must be a TokenStore (get, set, delete; acquireLease and releaseLease together)",
+    store: tokenStoreSchema,
+    fetchToken: callableSchema<TokenProviderOptions["fetchToken"]>(
+      "must be a function (signal) => Promise<{ token }>",
     ),
-    fetchToken: fn<TokenProviderOptions["fetchToken"]>("a function (signal) => Promise<{ token }>"),
     defaultTtlMs: durationMs.optional(),
     refreshSkewMs: z.number().int().min(0).max(DAY_MS).optional(),
     leaseMs: durationMs.optional(),
     pollIntervalMs: durationMs.optional(),
     fetchTimeoutMs: durationMs.optional(),
-    isAuthError: fn<(error: unknown) => boolean>("a function").optional(),
-    clock: z
-      .custom<Clock>((v) => isFunction((v as Clock | undefined)?.now), "must be a Clock")
-      .optional(),
-    sleep: fn<Sleep>("a Sleep function").optional(),
+    isAuthError: callableSchema<(error: unknown) => boolean>().optional(),
+    clock: clockSchema.optional(),
+    sleep: sleepSchema.optional(),
     holderId: z.string().min(1).max(256).optional(),
-    onEvent: fn<(event: TokenEvent) => void>("a function").optional(),
+    onEvent: callableSchema<(event: TokenEvent) => void>().optional(),
   })
   .refine((o) => (o.fetchTimeoutMs ?? 30_000) <= (o.leaseMs ?? 30_000), {
     // A login outliving its lease lets a second process log in alongside it.
@@ -284,7 +275,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       await store.delete(key);
     },
     async withToken<T>(run: (token: string) => Promise<T>): Promise<T> {
-      parseInput(fn<typeof run>("a function (token) => Promise"), run, "withToken callback");
+      parseInput(
+        callableSchema<typeof run>("must be a function (token) => Promise"),
+        run,
+        "withToken callback",
+      );
       const token = await getToken();
       try {
         return await run(token);
