@@ -1,4 +1,4 @@
-import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, parseInput, portSchema, systemClock } from "@lunas/core";
 import { z } from "zod";
 import {
   type CreateSessionInput,
@@ -115,26 +115,28 @@ const payableOrderSchema = newOrderSchema.extend({
   currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code like IDR"),
 });
 const optionsSchema = z.object({
-  store: z.custom<LedgerStore>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as LedgerStore).upsertPayment === "function",
-    "a LedgerStore",
-  ),
+  // Every verb the ledger calls, so a partial store is refused here, not halfway through a payment.
+  store: portSchema<LedgerStore>("LedgerStore", [
+    "insertOrder",
+    "getOrder",
+    "findOrderBySession",
+    "attachSession",
+    "replaceSession",
+    "upsertPayment",
+    "getPayment",
+    "listPaymentsForOrder",
+    "linkPayment",
+    "listUnlinkedPayments",
+    "listSessionlessOrdersWithPayments",
+    "counts",
+  ]),
   client: z
     .custom<XenditClient>(
       (value) => typeof value === "object" && value !== null && "sessions" in value,
-      "a XenditClient",
+      "must be a XenditClient",
     )
     .optional(),
-  clock: z
-    .custom<Clock>(
-      (value) =>
-        typeof value === "object" && value !== null && typeof (value as Clock).now === "function",
-      "a Clock",
-    )
-    .optional(),
+  clock: clockSchema.optional(),
 });
 
 const orderSessionInputSchema = sessionFieldsSchema.omit({

@@ -1,11 +1,13 @@
 import {
   type Clock,
+  clockSchema,
   createIdempotentProcessor,
   createWebhookProcessor,
   IdempotencyInProgressError,
   IdempotencyPayloadMismatchError,
   type IdempotencyStore,
   InvalidArgumentError,
+  idempotencyStoreSchema,
   parseInput,
 } from "@lunas/core";
 import { z } from "zod";
@@ -86,20 +88,8 @@ const optionsSchema = z.object({
     .array(z.string().min(1, "a verification token cannot be empty"))
     .min(1, "give the account's callback verification token")
     .max(2, "at most two tokens (old and new) during a rotation"),
-  store: z.custom<IdempotencyStore>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as IdempotencyStore).claim === "function",
-    "an IdempotencyStore",
-  ),
-  clock: z
-    .custom<Clock>(
-      (value) =>
-        typeof value === "object" && value !== null && typeof (value as Clock).now === "function",
-      "a Clock",
-    )
-    .optional(),
+  store: idempotencyStoreSchema,
+  clock: clockSchema.optional(),
   leaseMs: z.number().int().positive().default(60_000),
   retentionMs: z
     .number()
