@@ -1,4 +1,13 @@
-import { type Clock, parseInput, realSleep, type Sleep, systemClock } from "@lunas/core";
+import {
+  type Clock,
+  clockSchema,
+  parseInput,
+  portSchema,
+  realSleep,
+  type Sleep,
+  sleepSchema,
+  systemClock,
+} from "@lunas/core";
 import { z } from "zod";
 import type { RapatinClient } from "../client/rapatin-client.js";
 import {
@@ -79,26 +88,22 @@ const requestSchema = z.strictObject({
 });
 
 const optionsSchema = z.strictObject({
-  client: z.custom<MeetingBookerOptions["client"]>(
-    (v) =>
-      typeof (v as RapatinClient | undefined)?.createSchedule === "function" &&
-      typeof (v as RapatinClient | undefined)?.listSchedules === "function",
-    "must be a Rapatin client",
-  ),
-  store: z
-    .custom<BookingStore>(
-      (v) => typeof (v as BookingStore | undefined)?.claim === "function",
-      "must be a BookingStore",
-    )
-    .optional(),
+  client: portSchema<MeetingBookerOptions["client"]>("Rapatin client", [
+    "listSchedules",
+    "createSchedule",
+  ]),
+  store: portSchema<BookingStore>("BookingStore", [
+    "get",
+    "claim",
+    "complete",
+    "release",
+  ]).optional(),
   productTable: z.array(z.unknown()).optional(),
   leaseMs: z.number().int().min(1).optional(),
   waitTimeoutMs: z.number().int().min(0).optional(),
   pollIntervalMs: z.number().int().min(1).optional(),
-  clock: z
-    .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
-    .optional(),
-  sleep: z.custom<Sleep>((v) => typeof v === "function", "must be a sleep function").optional(),
+  clock: clockSchema.optional(),
+  sleep: sleepSchema.optional(),
   holderId: z.string().min(1).max(200).optional(),
 });
 

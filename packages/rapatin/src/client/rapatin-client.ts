@@ -1,5 +1,7 @@
 import {
   type Clock,
+  callableSchema,
+  clockSchema,
   createTokenProvider,
   MemoryTokenStore,
   parseInput,
@@ -7,6 +9,7 @@ import {
   type TokenEvent,
   TokenFetchError,
   type TokenStore,
+  tokenStoreSchema,
 } from "@lunas/core";
 import ky, { type KyInstance, type Options as KyOptions } from "ky";
 import { z } from "zod";
@@ -75,12 +78,7 @@ const optionsSchema = z.strictObject({
     .url()
     .refine((url) => /^https?:\/\//.test(url), "must be an http(s) URL")
     .optional(),
-  tokenStore: z
-    .custom<TokenStore>(
-      (v) => typeof (v as TokenStore | undefined)?.get === "function",
-      "must be a TokenStore",
-    )
-    .optional(),
+  tokenStore: tokenStoreSchema.optional(),
   tokenKey: z.string().min(1).max(512).optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   retry: z
@@ -89,15 +87,9 @@ const optionsSchema = z.strictObject({
       delayMs: z.number().int().min(0).max(60_000).optional(),
     })
     .optional(),
-  fetch: z
-    .custom<typeof fetch>((v) => typeof v === "function", "must be a fetch function")
-    .optional(),
-  clock: z
-    .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === "function", "must be a Clock")
-    .optional(),
-  onTokenEvent: z
-    .custom<(event: TokenEvent) => void>((v) => typeof v === "function", "must be a function")
-    .optional(),
+  fetch: callableSchema<typeof fetch>("must be a fetch function").optional(),
+  clock: clockSchema.optional(),
+  onTokenEvent: callableSchema<(event: TokenEvent) => void>().optional(),
 });
 
 const loginEnvelope = envelopeSchema(loginDataSchema);
