@@ -1,4 +1,6 @@
 import { LunasError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
+import { sqlExecutorSchema } from "../input/injected-schemas.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import type {
@@ -63,6 +65,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   readonly #table: string;
 
   constructor(executor: SqlExecutor, options: PostgresIdempotencyStoreOptions = {}) {
+    parseInput(sqlExecutorSchema, executor, "PostgresIdempotencyStore executor");
     this.#executor = executor;
     this.#table = qualifiedName(options.schema ?? "public", options.table ?? "lunas_idempotency");
   }

@@ -1,6 +1,8 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
+import { portSchema } from "../input/injected-schemas.js";
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -58,6 +60,22 @@ function toTimestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+// Names reach PostgREST's URL and the RPC's %I quoting; plain identifiers only.
+const identifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier");
+
+const argumentsSchema = z.object({
+  client: portSchema<SupabaseClient>("SupabaseClient", ["rpc", "from"]),
+  options: z.strictObject({
+    table: identifier.optional(),
+    claimFunction: identifier.optional(),
+    completeFunction: identifier.optional(),
+    releaseFunction: identifier.optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+  }),
+});
+
 /**
  * `IdempotencyStore` through supabase-js (PostgREST), for runtimes without a
  * database connection (Edge Functions). Claim, complete and release are the
@@ -73,12 +91,17 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   readonly #timeoutMs: number;
 
   constructor(client: SupabaseClient, options: SupabaseIdempotencyStoreOptions = {}) {
+    const parsed = parseInput(
+      argumentsSchema,
+      { client, options },
+      "SupabaseIdempotencyStore arguments",
+    );
     this.#client = client;
-    this.#table = options.table ?? "lunas_idempotency";
-    this.#claimFunction = options.claimFunction ?? "lunas_idempotency_claim";
-    this.#completeFunction = options.completeFunction ?? "lunas_idempotency_complete";
-    this.#releaseFunction = options.releaseFunction ?? "lunas_idempotency_release";
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#table = parsed.options.table ?? "lunas_idempotency";
+    this.#claimFunction = parsed.options.claimFunction ?? "lunas_idempotency_claim";
+    this.#completeFunction = parsed.options.completeFunction ?? "lunas_idempotency_complete";
+    this.#releaseFunction = parsed.options.releaseFunction ?? "lunas_idempotency_release";
+    this.#timeoutMs = parsed.options.timeoutMs ?? 10_000;
   }
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {

@@ -53,4 +53,16 @@ describe.each([
       expect.objectContaining({ code: "INVALID_ARGUMENT" }),
     );
   });
+
+  it("rejects something that is not a SqlExecutor, naming what it needs", () => {
+    const notAnExecutor = { query: async () => ({ rows: [], rowCount: 0 }) };
+    expect(
+      () => new PostgresIdempotencyStore(notAnExecutor as never, { schema: db.schema }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining("SqlExecutor"),
+      }),
+    );
+  });
 });

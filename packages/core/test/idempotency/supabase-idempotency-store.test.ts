@@ -102,6 +102,26 @@ describe("SupabaseIdempotencyStore (PostgREST requests)", () => {
     expect(outcome.record).toHaveProperty("result", null);
   });
 
+  it("rejects a non-client or unsafe names before sending anything", () => {
+    expect(() => new SupabaseIdempotencyStore({} as never)).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining("SupabaseClient"),
+      }),
+    );
+    for (const options of [
+      { table: "lunas_idempotency; drop table x" },
+      { claimFunction: "../auth/v1/admin" },
+      { timeoutMs: 0 },
+      { tabel: "typo" },
+    ]) {
+      expect(() => new SupabaseIdempotencyStore(client(), options as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
+    }
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it("uses the configured table and function names", async () => {
     postgrest()
       .post("/rest/v1/rpc/my_claim", (body) => body.p_table === "my_idempotency")

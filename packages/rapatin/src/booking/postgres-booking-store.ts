@@ -1,4 +1,4 @@
-import { parseInput, qualifiedName, type SqlExecutor } from "@lunas/core";
+import { parseInput, qualifiedName, type SqlExecutor, sqlExecutorSchema } from "@lunas/core";
 import { z } from "zod";
 import { BookingStoreError } from "./booking-errors.js";
 import {
@@ -24,10 +24,7 @@ export interface PostgresBookingStoreOptions {
 }
 
 const argumentsSchema = z.object({
-  executor: z.custom<SqlExecutor>(
-    (v) => typeof (v as SqlExecutor | undefined)?.query === "function",
-    "must be a SqlExecutor",
-  ),
+  executor: sqlExecutorSchema,
   options: z.strictObject({ schema: z.string().optional(), table: z.string().optional() }),
 });
 

@@ -47,9 +47,16 @@ describe("migrateRapatin", () => {
   it("rejects unsafe schema and table names", () => {
     expect(
       () =>
-        new PostgresBookingStore({ query: async () => ({ rows: [], rowCount: 0 }) } as never, {
-          table: "x; drop",
-        }),
+        new PostgresBookingStore(
+          {
+            query: async () => ({ rows: [], rowCount: 0 }),
+            exec: async () => {},
+            transaction: async () => {
+              throw new Error("no SQL may run");
+            },
+          },
+          { table: "x; drop" },
+        ),
     ).toThrow(/Invalid SQL identifier/);
   });
 });

@@ -1,4 +1,4 @@
-import { parseInput } from "@lunas/core";
+import { callableSchema, parseInput } from "@lunas/core";
 import ky, { type KyInstance, TimeoutError } from "ky";
 import { z } from "zod";
 import {
@@ -70,7 +70,7 @@ const clientOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().max(600_000).default(30_000),
   forUserId: z.string().min(1).optional(),
   getRetries: z.number().int().min(0).max(5).default(0),
-  fetch: z.custom<typeof fetch>((value) => typeof value === "function").optional(),
+  fetch: callableSchema<typeof fetch>("must be a fetch function").optional(),
 });
 
 const callOptionsSchema = z
