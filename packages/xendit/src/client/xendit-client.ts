@@ -27,7 +27,7 @@ export interface XenditClientOptions {
   secretKey: string;
   /** Default `https://api.xendit.co`; the fake server's `url` in tests. */
   baseUrl?: string;
-  /** Per-call timeout. Default 30 s. */
+  /** Per-call timeout: for the answer's headers, and again for its body. Default 30 s. */
   timeoutMs?: number;
   /** xenPlatform sub-account to act for (`for-user-id` header) on every call. */
   forUserId?: string;
@@ -122,6 +122,11 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
     if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
     const timeoutMs = opts.timeoutMs ?? config.timeoutMs;
 
+    // ky's timeout stops once the headers arrive; this signal also cuts a body that stalls.
+    const bodyDeadline = new AbortController();
+    const signal = opts.signal
+      ? AbortSignal.any([opts.signal, bodyDeadline.signal])
+      : bodyDeadline.signal;
     let response: Response;
     try {
       response = await http(path, {
@@ -130,7 +135,7 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
         timeout: timeoutMs,
         retry: method === "get" ? { limit: config.getRetries, methods: ["get"] } : { limit: 0 },
         ...(body === undefined ? {} : { json: body }),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        signal,
       });
     } catch (error) {
       if (error instanceof TimeoutError) throw new XenditTimeoutError(what, timeoutMs);
@@ -138,7 +143,17 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
       throw new XenditNetworkError(what, { cause: error });
     }
 
-    const text = await response.text();
+    let text: string;
+    const timer = setTimeout(() => bodyDeadline.abort(), timeoutMs);
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (opts.signal?.aborted) throw error;
+      if (bodyDeadline.signal.aborted) throw new XenditTimeoutError(what, timeoutMs);
+      throw new XenditNetworkError(what, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
     let json: unknown;
     try {
       json = text === "" ? undefined : JSON.parse(text);

@@ -110,6 +110,18 @@ describe("payment sessions", () => {
     await expect(slow.sessions.get("ps-slow")).rejects.toBeInstanceOf(XenditTimeoutError);
   });
 
+  it("times out a response whose headers arrive but whose body stalls", async () => {
+    // ky's own timeout ends when the headers arrive; the body read must be bounded too.
+    nock(BASE)
+      .get("/sessions/ps-stall")
+      .delayBody(2_000)
+      .reply(200, loadFixture("session-get-response"));
+    const slow = createXenditClient({ secretKey: SECRET, baseUrl: BASE, timeoutMs: 50 });
+    const started = Date.now();
+    await expect(slow.sessions.get("ps-stall")).rejects.toBeInstanceOf(XenditTimeoutError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("refuses bad input with InvalidArgumentError before any request", async () => {
     const scope = nock(BASE).post("/sessions").reply(201, loadFixture("session-create-response"));
     const c = client();
