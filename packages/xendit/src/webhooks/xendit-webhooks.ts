@@ -1,5 +1,6 @@
 import {
   type Clock,
+  callableSchema,
   clockSchema,
   createIdempotentProcessor,
   createWebhookProcessor,
@@ -12,6 +13,7 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
+import { xenditEventSchema } from "./xendit-event-schema.js";
 import {
   dedupeKeyOf,
   fingerprintOf,
@@ -103,6 +105,9 @@ const optionsSchema = z.object({
     .default(1024 * 1024),
 });
 
+// A handler that is not a function would only fail at the first delivery, as a 500.
+const handlerSchema = callableSchema("must be a function");
+
 function headerValue(source: HeadersLike, name: string): string | null {
   if (source instanceof Request) return source.headers.get(name);
   if (source instanceof Headers) return source.get(name);
@@ -153,7 +158,9 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
     return { handlers: list.length };
   };
 
-  async function receive(event: XenditEvent): Promise<ReceiveResult> {
+  async function receive(input: XenditEvent): Promise<ReceiveResult> {
+    // Events from elsewhere (a queue, a test) get the same check a delivery gets before a handler sees them.
+    const event = parseInput(xenditEventSchema, input, "Xendit event");
     const key = dedupeKeyOf(event);
     const { replayed } = await processor.run(key, fingerprintOf(event), () => runHandlers(event));
     return { key, replayed };
@@ -244,13 +251,16 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
         );
       }
       const list = handlers.get(event) ?? [];
+      parseInput(handlerSchema, handler, `handler for ${event}`);
       list.push(handler as (event: XenditEvent) => unknown);
       handlers.set(event, list);
     },
     onUnknown(handler) {
+      parseInput(handlerSchema, handler, "onUnknown handler");
       unknownHandlers.push(handler);
     },
     onError(handler) {
+      parseInput(handlerSchema, handler, "onError handler");
       errorHandlers.push(handler);
     },
     receive,

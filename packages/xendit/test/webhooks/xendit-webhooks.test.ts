@@ -15,9 +15,12 @@ const completed = loadFixture("webhook-payment-session-completed");
 const expired = loadFixture("webhook-payment-session-expired");
 const invoicePaid = loadFixture("invoice-callback-paid");
 
+// The last instant a Date can hold: every record has expired by then.
+const END_OF_TIME = 8_640_000_000_000_000;
+
 /** No idempotency record at all: purging everything removes nothing. */
 async function isEmpty(store: MemoryIdempotencyStore): Promise<boolean> {
-  return (await store.purgeExpired(Number.MAX_SAFE_INTEGER)) === 0;
+  return (await store.purgeExpired(END_OF_TIME)) === 0;
 }
 
 /** Webhooks wired the recommended way: record the payment, count the downstream effect. */
@@ -436,6 +439,27 @@ describe("handler", () => {
     const big = await webhooks.handler(webhookRequest({ pad: "x".repeat(500) }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+  });
+
+  it("receive() and on() refuse bad input with a typed error and run or store nothing", async () => {
+    const { webhooks, effects, idempotencyStore } = setup();
+    const bad = [
+      null,
+      { event: "payment_session.completed" },
+      // a session id but none of the rest: a handler must never see it
+      { event: "payment_session.completed", data: { payment_session_id: "ps-1" } },
+      { event: "invoice.paid", data: { ...invoicePaid, status: "EXPIRED" } },
+    ];
+    for (const event of bad) {
+      await expect(webhooks.receive(event as never)).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+      });
+    }
+    expect(() => webhooks.on("invoice.paid", "not a function" as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
+    expect(effects).toHaveLength(0);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
   it("receive() runs handlers for an already parsed event once", async () => {
