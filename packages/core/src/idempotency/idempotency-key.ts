@@ -3,11 +3,20 @@ import { InvalidArgumentError } from "../errors/lunas-error.js";
 /** Longest accepted key: comfortably above provider event ids, well under index limits. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 
-/** Throws `InvalidArgumentError` unless `key` is a non-empty string of at most 512 characters. */
+/**
+ * Throws `InvalidArgumentError` unless `key` is a non-empty string of at most
+ * 512 characters without U+0000 (PostgreSQL's text cannot hold it, so memory
+ * would accept a key every SQL store fails on with a driver error).
+ */
 export function checkIdempotencyKey(key: unknown): asserts key is string {
-  if (typeof key !== "string" || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+  if (
+    typeof key !== "string" ||
+    key.length === 0 ||
+    key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
+    key.includes("\u0000")
+  ) {
     throw new InvalidArgumentError("Invalid idempotency key", [
-      `key: must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+      `key: must be a non-empty string of at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, without U+0000`,
     ]);
   }
 }

@@ -4,6 +4,13 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
+import {
+  checkClaimRequest,
+  checkEpochMs,
+  checkHolder,
+  checkResult,
+  checkStoreKey,
+} from "./idempotency-store-input.js";
 
 /** Copies through JSON, as a database would: later changes to the caller's object never reach the store. */
 function copyResult(result: unknown): unknown {
@@ -23,7 +30,8 @@ function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, IdempotencyRecord>();
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
+    const request = checkClaimRequest(input);
     const existing = this.#records.get(request.key);
     const replaceable =
       existing === undefined ||
@@ -51,6 +59,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     result: unknown,
     expiresAt: number,
   ): Promise<boolean> {
+    checkStoreKey(key);
+    checkHolder(holder);
+    checkResult(result);
+    checkEpochMs(expiresAt, "idempotency expiresAt");
     const existing = this.#records.get(key);
     if (existing?.status !== "in_progress" || existing.holder !== holder) return false;
     const completed: IdempotencyRecord = { ...existing, status: "completed", expiresAt };
@@ -60,6 +72,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string): Promise<void> {
+    checkStoreKey(key);
+    checkHolder(holder);
     const existing = this.#records.get(key);
     if (existing?.status === "in_progress" && existing.holder === holder) {
       this.#records.delete(key);
@@ -67,11 +81,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
+    checkStoreKey(key);
     const existing = this.#records.get(key);
     return existing === undefined ? null : copyRecord(existing);
   }
 
   async purgeExpired(now: number): Promise<number> {
+    checkEpochMs(now, "idempotency purge time");
     let purged = 0;
     for (const [key, record] of this.#records) {
       if (record.expiresAt < now) {

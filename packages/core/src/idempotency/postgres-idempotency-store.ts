@@ -9,6 +9,13 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
+import {
+  checkClaimRequest,
+  checkEpochMs,
+  checkHolder,
+  checkResult,
+  checkStoreKey,
+} from "./idempotency-store-input.js";
 
 export interface PostgresIdempotencyStoreOptions {
   /** Schema holding the table (where `migrateCore` ran). Default `public`. */
@@ -70,7 +77,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.#table = qualifiedName(options.schema ?? "public", options.table ?? "lunas_idempotency");
   }
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
+    const request = checkClaimRequest(input);
     const now = toTimestamp(request.now);
     const leaseExpiresAt = toTimestamp(request.leaseExpiresAt);
     const expiresAt = toTimestamp(request.expiresAt);
@@ -132,6 +140,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     result: unknown,
     expiresAt: number,
   ): Promise<boolean> {
+    checkStoreKey(key);
+    checkHolder(holder);
+    checkResult(result);
+    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { rowCount } = await this.#executor.query(
       `update ${this.#table}
          set status = 'completed', result = $3::jsonb, expires_at = $4::timestamptz
@@ -142,6 +154,8 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string): Promise<void> {
+    checkStoreKey(key);
+    checkHolder(holder);
     await this.#executor.query(
       `delete from ${this.#table} where key = $1 and holder = $2 and status = 'in_progress'`,
       [key, holder],
@@ -149,6 +163,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
+    checkStoreKey(key);
     const { rows } = await this.#executor.query<RecordRow>(
       `select ${COLUMNS} from ${this.#table} where key = $1`,
       [key],
@@ -158,6 +173,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
+    checkEpochMs(now, "idempotency purge time");
     const { rowCount } = await this.#executor.query(
       `delete from ${this.#table} where expires_at < $1::timestamptz`,
       [toTimestamp(now)],

@@ -9,6 +9,13 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
+import {
+  checkClaimRequest,
+  checkEpochMs,
+  checkHolder,
+  checkResult,
+  checkStoreKey,
+} from "./idempotency-store-input.js";
 
 export interface SupabaseIdempotencyStoreOptions {
   /** Default `lunas_idempotency`, as created by migration 0002. */
@@ -104,7 +111,8 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     this.#timeoutMs = parsed.options.timeoutMs ?? 10_000;
   }
 
-  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
+    const request = checkClaimRequest(input);
     const { data, error } = await this.#client
       .rpc(this.#claimFunction, {
         p_table: this.#table,
@@ -142,6 +150,10 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     result: unknown,
     expiresAt: number,
   ): Promise<boolean> {
+    checkStoreKey(key);
+    checkHolder(holder);
+    checkResult(result);
+    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { data, error } = await this.#client
       .rpc(this.#completeFunction, {
         p_table: this.#table,
@@ -157,6 +169,8 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string): Promise<void> {
+    checkStoreKey(key);
+    checkHolder(holder);
     const { error } = await this.#client
       .rpc(this.#releaseFunction, { p_table: this.#table, p_key: key, p_holder: holder })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
@@ -164,6 +178,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
+    checkStoreKey(key);
     const { data, error } = await this.#client
       .from(this.#table)
       .select(SELECT_RECORD)
@@ -192,6 +207,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
+    checkEpochMs(now, "idempotency purge time");
     const { count, error } = await this.#client
       .from(this.#table)
       .delete({ count: "exact" })

@@ -206,7 +206,7 @@ describe("createIdempotentProcessor", () => {
 
   it("rejects bad keys and payloads with INVALID_ARGUMENT before touching the store", async () => {
     const p = processor();
-    for (const key of ["", "k".repeat(513), 42 as unknown as string]) {
+    for (const key of ["", "k".repeat(513), "evt_\u0000", 42 as unknown as string]) {
       await expect(p.run(key, 1, async () => 1)).rejects.toBeInstanceOf(InvalidArgumentError);
     }
     await expect(p.run("k".repeat(512), 1, async () => 1)).resolves.toMatchObject({ result: 1 });
