@@ -1,6 +1,7 @@
 import {
   type Clock,
   clockSchema,
+  InvalidArgumentError,
   parseInput,
   portSchema,
   realSleep,
@@ -10,6 +11,11 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import type { RapatinClient } from "../client/rapatin-client.js";
+import {
+  RapatinApiError,
+  RapatinLoginError,
+  RapatinValidationError,
+} from "../client/rapatin-errors.js";
 import {
   dateSchema,
   meetingFlagsSchema,
@@ -48,7 +54,11 @@ export interface MeetingBookerOptions {
   store?: BookingStore;
   /** Participants → `product_id`. Default `DEFAULT_PRODUCT_TABLE`. */
   productTable?: readonly ProductTier[];
-  /** How long one attempt holds an order before others may take over. Default 120 000 ms (above the client's 45 s timeout). */
+  /**
+   * How long one attempt holds an order before others may take over. It is
+   * renewed right before the create, so it must outlast one create call (the
+   * client's `timeoutMs`). Default 120 000 ms (above the client's 45 s timeout).
+   */
   leaseMs?: number;
   /** How long a call waits for another process's attempt before giving up. Default `leaseMs` + 10 000. */
   waitTimeoutMs?: number;
@@ -107,6 +117,23 @@ const optionsSchema = z.strictObject({
   holderId: z.string().min(1).max(200).optional(),
 });
 
+/**
+ * Whether a failed create certainly made no meeting, so the claim can go at
+ * once. After a timeout, a dropped connection or a 5xx the meeting may exist
+ * or still be in the making; releasing then would let a waiting duplicate
+ * search too early and create a second one.
+ */
+function createdNothing(error: unknown): boolean {
+  if (error instanceof InvalidArgumentError) return true;
+  if (error instanceof RapatinValidationError || error instanceof RapatinLoginError) return true;
+  return (
+    error instanceof RapatinApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408
+  );
+}
+
 /** Zoom's topic limit. */
 const MAX_TOPIC = 200;
 
@@ -155,20 +182,33 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       .sort((a, b) => Number(a.id) - Number(b.id))[0];
   }
 
-  /** Holding the claim: adopt what an earlier attempt created, or create. */
+  /**
+   * Holding the claim until `leaseUntil`: adopt what an earlier attempt created,
+   * or create. Resolves `undefined` when the claim may have been lost meanwhile,
+   * so the caller claims again.
+   */
   async function bookHolding(
     orderId: string,
     request: z.output<typeof requestSchema>,
     productId: number,
-  ): Promise<BookedMeeting> {
+    leaseUntil: number,
+  ): Promise<BookedMeeting | undefined> {
     let booking: MeetingBooking;
     let outcome: BookedMeeting["outcome"];
+    let creating = false;
     try {
       const earlier = await findEarlierMeeting(orderId, request.startDate);
       if (earlier) {
         booking = toBooking(orderId, earlier, productId);
         outcome = "adopted";
       } else {
+        // "Nothing found" holds only if no one could take the order over during
+        // the search, i.e. our lease still stands; then renew it for the create.
+        const now = clock.now();
+        if (now >= leaseUntil) return undefined;
+        const renewed = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
+        if (renewed.status !== "acquired") return undefined;
+        creating = true;
         const created = await client.createSchedule({
           product_id: productId,
           topic: topicWithReference(request.topic, orderId),
@@ -182,9 +222,10 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
         outcome = "created";
       }
     } catch (error) {
-      // Nothing recorded: let the next attempt start now. Even if the create did
-      // reach Rapatin (a timeout), that attempt searches first and adopts it.
-      await store.release(orderId, holder).catch(() => {});
+      // Nothing created: let the next attempt start now. A create with an unknown
+      // outcome keeps the claim until its lease lapses; the next holder then
+      // searches and adopts what Rapatin made.
+      if (!creating || createdNothing(error)) await store.release(orderId, holder).catch(() => {});
       throw error;
     }
     // A crash before this write leaves the claim to expire; the next holder adopts the meeting.
@@ -200,11 +241,19 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
   ): Promise<BookedMeeting> {
     const productId = resolveProductId(request.participants, productTable);
     const started = clock.now();
+    let lostLeases = 0;
     for (;;) {
       const now = clock.now();
       const claim = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
       if (claim.status === "booked") return { ...claim.record.booking, outcome: "existing" };
-      if (claim.status === "acquired") return bookHolding(orderId, request, productId);
+      if (claim.status === "acquired") {
+        const booked = await bookHolding(orderId, request, productId, now + leaseMs);
+        if (booked) return booked;
+        // Only searches slower than leaseMs lose the lease again and again; do not loop forever.
+        lostLeases += 1;
+        if (lostLeases >= 3) throw new BookingInProgressError(orderId, clock.now() - started);
+        continue;
+      }
       if (now - started >= waitTimeoutMs) throw new BookingInProgressError(orderId, now - started);
       // Another process holds the order: wait for its result or for its lease to lapse.
       await sleep(Math.min(pollIntervalMs, Math.max(1, claim.record.leaseUntil - now)));

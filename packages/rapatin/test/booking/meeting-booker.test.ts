@@ -146,22 +146,87 @@ describe("booking failures", () => {
     const orderId = nextOrder();
     server.delayMs.create = 200;
     const store = new MemoryBookingStore();
-    const slow = createMeetingBooker({ client: rapatin(50), store });
+    const clock = new ManualClock(Date.now());
+    const slow = createMeetingBooker({ client: rapatin(50), store, clock, leaseMs: 60_000 });
     await expect(slow.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
       RapatinTimeoutError,
     );
-    expect(await store.get(orderId)).toBeNull();
+    // The create's outcome is unknown: the claim stays until its lease lapses.
+    expect(await store.get(orderId)).toMatchObject({ status: "pending" });
     await vi.waitFor(() => expect(server.schedules).toHaveLength(1), {
       timeout: 2_000,
       interval: 20,
     });
     server.delayMs.create = 0;
-    const again = await createMeetingBooker({ client: rapatin(), store }).scheduleMeetingForOrder(
-      orderId,
-      request,
-    );
+    clock.advance(60_000);
+    const again = await createMeetingBooker({
+      client: rapatin(),
+      store,
+      clock,
+    }).scheduleMeetingForOrder(orderId, request);
     expect(again.outcome).toBe("adopted");
     expect(server.counts.creates).toBe(1);
+  });
+
+  it("never creates on a search that outlived its lease: another holder took the order meanwhile", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    const clock = new ManualClock(Date.now());
+    const real = rapatin();
+    // Takes the order over once A's lease lapsed, creates the meeting, crashes before writing it.
+    const other = booker({ store: crashingBeforeWrite(store), clock, leaseMs: 60_000 });
+    let searches = 0;
+    const slowSearch = createMeetingBooker({
+      store,
+      clock,
+      leaseMs: 60_000,
+      client: {
+        createSchedule: (input) => real.createSchedule(input),
+        // The first search answers "nothing yet" only after all that happened
+        // and the other holder's lease lapsed too.
+        async listSchedules(query) {
+          const answer = await real.listSchedules(query);
+          searches += 1;
+          if (searches === 1) {
+            clock.advance(60_000);
+            await other.scheduleMeetingForOrder(orderId, request).catch(() => {});
+            clock.advance(60_000);
+          }
+          return answer;
+        },
+      },
+    });
+    const result = await slowSearch.scheduleMeetingForOrder(orderId, request);
+    expect(server.counts.creates).toBe(1);
+    expect(result).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+  });
+
+  it("keeps the claim after a create that timed out, so a waiting duplicate adopts instead of creating again", async () => {
+    const orderId = nextOrder();
+    server.delayMs.create = 200;
+    const store = new MemoryBookingStore();
+    const slow = createMeetingBooker({
+      client: rapatin(50),
+      store,
+      leaseMs: 400,
+      pollIntervalMs: 10,
+    });
+    const waiting = createMeetingBooker({
+      client: rapatin(),
+      store,
+      leaseMs: 400,
+      pollIntervalMs: 10,
+    });
+    const first = slow.scheduleMeetingForOrder(orderId, request).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(1), { interval: 2 });
+    const second = waiting.scheduleMeetingForOrder(orderId, request);
+    expect(await first).toBeInstanceOf(RapatinTimeoutError);
+    const result = await second;
+    expect(server.counts.creates).toBe(1);
+    expect(result.outcome).toBe("adopted");
   });
 
   it("never creates when the search for an earlier meeting fails", async () => {
