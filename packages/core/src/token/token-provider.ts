@@ -10,6 +10,7 @@ import { type Clock, realSleep, type Sleep, systemClock } from "../time/clock.js
 import { TokenFetchError, TokenFetchTimeoutError } from "./token-errors.js";
 import { tokenExpiresAt } from "./token-expiry.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
+import { leaseHolderSchema, tokenKeySchema } from "./token-store-input.js";
 
 /** What a login returns. Expiry: `expiresIn`, else `expiresAt`, else the JWT's `exp`, else `defaultTtlMs`. */
 export interface FetchedToken {
@@ -70,7 +71,7 @@ const durationMs = z
 
 const optionsSchema = z
   .strictObject({
-    key: z.string().min(1).max(512),
+    key: tokenKeySchema,
     store: tokenStoreSchema,
     fetchToken: callableSchema<TokenProviderOptions["fetchToken"]>(
       "must be a function (signal) => Promise<{ token }>",
@@ -83,7 +84,7 @@ const optionsSchema = z
     isAuthError: callableSchema<(error: unknown) => boolean>().optional(),
     clock: clockSchema.optional(),
     sleep: sleepSchema.optional(),
-    holderId: z.string().min(1).max(256).optional(),
+    holderId: leaseHolderSchema.optional(),
     onEvent: callableSchema<(event: TokenEvent) => void>().optional(),
   })
   .refine((o) => (o.fetchTimeoutMs ?? 30_000) <= (o.leaseMs ?? 30_000), {

@@ -91,6 +91,14 @@ export function tokenStoreConformance(
       await expect(store.set("k", { value: "", expiresAt: at(1_000) })).rejects.toMatchObject({
         code: "INVALID_ARGUMENT",
       });
+      // PostgreSQL text cannot hold U+0000: refused up front on every store alike.
+      await expect(store.get("k\u0000")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(
+        store.set("k\u0000", { value: "v", expiresAt: at(1_000) }),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+      await expect(
+        store.set("k", { value: "v\u0000", expiresAt: at(1_000) }),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
       expect(await store.get("k")).toBeNull();
     });
 
@@ -187,6 +195,9 @@ export function tokenStoreConformance(
       it("rejects a bad holder or deadline with INVALID_ARGUMENT", async () => {
         const { acquire } = lease();
         await expect(acquire("k", "", at(1_000))).rejects.toMatchObject({
+          code: "INVALID_ARGUMENT",
+        });
+        await expect(acquire("k", "one\u0000", at(1_000))).rejects.toMatchObject({
           code: "INVALID_ARGUMENT",
         });
         await expect(acquire("k", "one", Number.POSITIVE_INFINITY)).rejects.toMatchObject({

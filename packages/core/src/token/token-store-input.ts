@@ -3,10 +3,21 @@ import { parseInput } from "../errors/parse-input.js";
 import type { StoredToken } from "./token-store.js";
 
 // Validation shared by every adapter, so a bad call fails the same way before any write.
-const keySchema = z.string().min(1).max(512);
-const holderSchema = z.string().min(1).max(256);
+// U+0000 is refused because PostgreSQL's text cannot hold it: memory would take what SQL fails on.
+const noNul = (value: string) => !value.includes("\u0000");
+export const tokenKeySchema = z.string().min(1).max(512).refine(noNul, "must not contain U+0000");
+export const leaseHolderSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine(noNul, "must not contain U+0000");
+const keySchema = tokenKeySchema;
+const holderSchema = leaseHolderSchema;
 const epochMsSchema = z.number().int().min(0).max(8_640_000_000_000_000);
-const storedTokenSchema = z.object({ value: z.string().min(1), expiresAt: epochMsSchema });
+const storedTokenSchema = z.object({
+  value: z.string().min(1).refine(noNul, "must not contain U+0000"),
+  expiresAt: epochMsSchema,
+});
 
 export function checkKey(key: unknown): string {
   return parseInput(keySchema, key, "token key");

@@ -330,6 +330,8 @@ describe("createTokenProvider", () => {
     it("rejects bad options with INVALID_ARGUMENT naming the field", () => {
       const cases: [Partial<TokenProviderOptions> | Record<string, unknown>, string][] = [
         [{ key: "" }, "key"],
+        [{ key: "rapatin:\u0000" }, "key"],
+        [{ holderId: "worker\u0000" }, "holderId"],
         [{ leaseMs: -1 }, "leaseMs"],
         [{ fetchTimeoutMs: 1.5 }, "fetchTimeoutMs"],
         [{ store: { get: async () => null } as never }, "store"],
