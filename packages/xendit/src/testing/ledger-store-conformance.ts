@@ -348,6 +348,19 @@ export function ledgerStoreConformance(name: string, factory: LedgerStoreFactory
         ).rejects.toBeInstanceOf(InvalidArgumentError);
         await expect(ledger.attachSession("", "ps-1")).rejects.toBeInstanceOf(InvalidArgumentError);
         await expect(ledger.backfill({} as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+        // PostgreSQL's text and jsonb cannot hold U+0000: refused up front, whatever the store.
+        const nul = buildPaymentSessionCompleted({ sessionId: "ps-nul" }) as {
+          data: Record<string, unknown>;
+        };
+        for (const event of [
+          { ...nul, data: { ...nul.data, description: "a\u0000b" } },
+          { ...nul, data: { ...nul.data, metadata: { "note\u0000": "x" } } },
+          buildPaymentSessionCompleted({ sessionId: "ps-\u0000" }),
+        ]) {
+          await expect(ledger.recordPaymentEvent(event as never)).rejects.toBeInstanceOf(
+            InvalidArgumentError,
+          );
+        }
         expect(await ledger.counts()).toMatchObject({ orders: 0, payments: 0 });
       });
 

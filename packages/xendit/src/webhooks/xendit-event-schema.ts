@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NUL_MESSAGE, nulPath } from "./nul-path.js";
 import {
   invoiceCallbackSchema,
   paymentSessionCompletedSchema,
@@ -16,10 +17,15 @@ const invoiceEvent = <N extends string>(name: N, status: string) =>
   });
 
 /** A typed event as `on(...)` handlers receive it, for functions that take one from elsewhere (a queue). */
-export const xenditEventSchema: z.ZodType<XenditEvent> = z.discriminatedUnion("event", [
-  paymentSessionCompletedSchema,
-  paymentSessionExpiredSchema,
-  invoiceEvent("invoice.paid", "PAID"),
-  invoiceEvent("invoice.settled", "SETTLED"),
-  invoiceEvent("invoice.expired", "EXPIRED"),
-]) as z.ZodType<XenditEvent>;
+export const xenditEventSchema: z.ZodType<XenditEvent> = z
+  .discriminatedUnion("event", [
+    paymentSessionCompletedSchema,
+    paymentSessionExpiredSchema,
+    invoiceEvent("invoice.paid", "PAID"),
+    invoiceEvent("invoice.settled", "SETTLED"),
+    invoiceEvent("invoice.expired", "EXPIRED"),
+  ])
+  .superRefine((event, ctx) => {
+    const path = nulPath(event);
+    if (path) ctx.addIssue({ code: "custom", message: NUL_MESSAGE, path });
+  }) as z.ZodType<XenditEvent>;

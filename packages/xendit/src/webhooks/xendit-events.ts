@@ -2,6 +2,7 @@ import { LunasError } from "@lunas/core";
 import { z } from "zod";
 import { openEnum } from "../client/open-enum.js";
 import { paymentSessionSchema } from "../client/session-schemas.js";
+import { NUL_MESSAGE, nulPath } from "./nul-path.js";
 
 const sessionEnvelope = {
   business_id: z.string(),
@@ -128,6 +129,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `unknown` (acknowledged, never a 500). Anything else is a shape error.
  */
 export function parseXenditWebhook(body: unknown): ParsedWebhook {
+  const parsed = classify(body);
+  if (parsed.kind === "known") {
+    const path = nulPath(body);
+    if (path) {
+      throw new XenditEventShapeError(parsed.event.event, [
+        `${path.length > 0 ? path.join(".") : "(root)"}: ${NUL_MESSAGE}`,
+      ]);
+    }
+  }
+  return parsed;
+}
+
+function classify(body: unknown): ParsedWebhook {
   if (!isRecord(body))
     throw new XenditEventShapeError("webhook body", ["(root): expected a JSON object"]);
   const name = body.event;
@@ -148,7 +162,10 @@ export function parseXenditWebhook(body: unknown): ParsedWebhook {
     const parsed = invoiceCallbackSchema.safeParse(body);
     if (!parsed.success)
       throw new XenditEventShapeError("invoice callback", issuesOf(parsed.error));
-    const eventName = invoiceEventNames[parsed.data.status as keyof typeof invoiceEventNames];
+    // Own keys only: a status such as "constructor" must not find Object.prototype's members.
+    const eventName = Object.hasOwn(invoiceEventNames, parsed.data.status)
+      ? invoiceEventNames[parsed.data.status as keyof typeof invoiceEventNames]
+      : undefined;
     if (eventName === undefined) {
       return {
         kind: "unknown",

@@ -198,6 +198,19 @@ describe("handler", () => {
     expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
+  it("a known event with U+0000 in a string (PostgreSQL cannot store it): 400, no rows, no retries", async () => {
+    const { webhooks, effects, ledger, idempotencyStore } = setup();
+    const nul = { ...completed, data: { ...(completed.data as object), description: "a\u0000b" } };
+    const response = await webhooks.handler(webhookRequest(nul));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error).toMatchObject({ code: "INVALID_PAYLOAD" });
+    expect(error.message).toMatch(/data\.description.*U\+0000/);
+    expect(effects).toHaveLength(0);
+    expect((await ledger.counts()).payments).toBe(0);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
+  });
+
   it("fast-check: arbitrary bodies and wrong shapes never 500 and never write; known events with bad shapes are 400", async () => {
     const { webhooks, ledger, effects, idempotencyStore } = setup();
     const knownName = fc.constantFrom("payment_session.completed", "payment_session.expired");
@@ -277,6 +290,25 @@ describe("handler", () => {
     // Not deduplicated: a redelivery is reported again, and nothing was stored.
     expect((await webhooks.handler(webhookRequest(capture))).status).toBe(200);
     expect(seen).toEqual(["payment.capture", "invoice.pending", "payment.capture"]);
+    expect(await isEmpty(idempotencyStore)).toBe(true);
+  });
+
+  it("an invoice status named like an Object.prototype member is unknown, not a broken known event", async () => {
+    const { webhooks, idempotencyStore } = setup();
+    const seen: unknown[] = [];
+    webhooks.onUnknown((event) => {
+      seen.push(event.event);
+    });
+    for (const status of ["constructor", "toString", "__proto__"]) {
+      const response = await webhooks.handler(webhookRequest({ ...invoicePaid, status }));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        ok: true,
+        unknown: true,
+        event: `invoice.${status.toLowerCase()}`,
+      });
+    }
+    expect(seen).toEqual(["invoice.constructor", "invoice.tostring", "invoice.__proto__"]);
     expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
