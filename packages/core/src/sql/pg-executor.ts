@@ -37,6 +37,13 @@ export function createPgExecutor(pool: Pool): SqlExecutor {
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // The pool stops listening for a checked-out client's errors; without this
+      // a connection dropped mid-transaction emits an unhandled 'error' and
+      // crashes the process. The failed query rejects on its own.
+      const onError = () => {
+        broken = true;
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const result = await fn(clientExecutor(client));
@@ -51,6 +58,7 @@ export function createPgExecutor(pool: Pool): SqlExecutor {
         }
         throw error;
       } finally {
+        client.off("error", onError);
         client.release(broken);
       }
     },
