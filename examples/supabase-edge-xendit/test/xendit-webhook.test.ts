@@ -3,6 +3,7 @@ import { MemoryIdempotencyStore, MemoryTokenStore } from "@lunas/core";
 import { createRapatinClient } from "@lunas/rapatin";
 import { FakeRapatinServer } from "@lunas/rapatin/testing";
 import { buildPaymentSessionCompleted, FakeXenditServer } from "@lunas/xendit/testing";
+import { meetingOrderOf } from "../supabase/functions/xendit-webhook/meeting-order.ts";
 import { createXenditWebhookHandler } from "../supabase/functions/xendit-webhook/webhook-handler.ts";
 
 const account = { email: "ops@example.com", password: "s3cret-Pa55" };
@@ -174,3 +175,8 @@ Deno.test(
     }
   },
 );
+
+Deno.test("meeting metadata that cannot be read is a typed INVALID_ARGUMENT", () => {
+  const event = paidMeeting(3, { participants: "many", start_date: undefined });
+  assert.throws(() => meetingOrderOf(event), { code: "INVALID_ARGUMENT" });
+});

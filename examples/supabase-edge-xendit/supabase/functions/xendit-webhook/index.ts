@@ -3,6 +3,7 @@
 import { SupabaseIdempotencyStore, SupabaseTokenStore } from "@lunas/core/supabase";
 import { createRapatinClient } from "@lunas/rapatin";
 import { createClient } from "@supabase/supabase-js";
+import { recordMeetingOnOrder } from "./record-meeting.ts";
 import { createXenditWebhookHandler } from "./webhook-handler.ts";
 
 function env(name: string): string {
@@ -35,19 +36,8 @@ const handler = createXenditWebhookHandler({
     .map((token) => token.trim()),
   idempotencyStore: new SupabaseIdempotencyStore(supabase),
   rapatin,
-  async onBooked(meeting) {
-    const { error } = await supabase
-      .from("orders")
-      .update({
-        meeting_id: meeting.meetingId,
-        zoom_link: meeting.joinUrl,
-        zoom_passcode: meeting.passcode,
-      })
-      .eq("id", meeting.orderId);
-    // Throwing answers 500, so Xendit redelivers and the booker returns the same meeting.
-    if (error)
-      throw new Error(`Could not record the meeting on order ${meeting.orderId}: ${error.code}`);
-  },
+  // Throwing answers 500, so Xendit redelivers and the booker returns the same meeting.
+  onBooked: (meeting) => recordMeetingOnOrder(supabase, meeting),
 });
 
 Deno.serve(handler);

@@ -1,3 +1,4 @@
+import { parseInput } from "@lunas/core";
 import type { MeetingRequest } from "@lunas/rapatin";
 import type { PaymentSessionCompletedEvent } from "@lunas/xendit";
 import { z } from "zod";
@@ -18,11 +19,14 @@ export interface MeetingOrder {
   request: MeetingRequest;
 }
 
-/** The meeting an event pays for, or `null` when the session is not a meeting order. */
+/**
+ * The meeting an event pays for, or `null` when the session is not a meeting
+ * order. Unreadable meeting metadata throws `InvalidArgumentError`.
+ */
 export function meetingOrderOf(event: PaymentSessionCompletedEvent): MeetingOrder | null {
   const metadata = event.data.metadata ?? {};
   if (!("participants" in metadata)) return null;
-  const parsed = meetingMetadataSchema.parse(metadata);
+  const parsed = parseInput(meetingMetadataSchema, metadata, "meeting metadata");
   return {
     orderId: parsed.order_id ?? event.data.reference_id,
     request: {
