@@ -1,3 +1,4 @@
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { createPgExecutor, createPgPool } from "@lunas/core/postgres";
 import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
 import type pg from "pg";
@@ -39,6 +40,59 @@ describe("createPgExecutor on PostgreSQL", () => {
       expect((await executor.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
     } finally {
       process.off("uncaughtException", record);
+    }
+  });
+
+  it("a query over a connection that stops answering (network gone, no reset) fails by the pool's query timeout", async () => {
+    // A TCP relay to the real server that can go silent, as a dropped network does.
+    let silent = false;
+    const sockets: Socket[] = [];
+    const relay: Server = createServer((client) => {
+      const target = new URL(db.connectionString ?? "");
+      const upstream = createConnection(Number(target.port || 5432), target.hostname);
+      sockets.push(client, upstream);
+      client.on("data", (chunk) => {
+        if (!silent) upstream.write(chunk);
+      });
+      upstream.on("data", (chunk) => {
+        if (!silent) client.write(chunk);
+      });
+      client.on("error", () => {});
+      upstream.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const address = relay.address();
+    if (address === null || typeof address === "string") throw new Error("relay has no port");
+    const through = createPgPool({
+      connectionString: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+      max: 1,
+      queryTimeoutMillis: 300,
+    });
+    try {
+      const executor = createPgExecutor(through);
+      expect((await executor.query("select 1 as one")).rows).toEqual([{ one: 1 }]);
+      silent = true;
+      const started = performance.now();
+      await expect(executor.query("select 2 as two")).rejects.toThrow(/timeout/i);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await through.end().catch(() => {});
+      await new Promise((resolve) => relay.close(resolve));
+    }
+  }, 15_000);
+  it("rejects bad options with INVALID_ARGUMENT before opening anything", () => {
+    for (const bad of [
+      {},
+      { connectionString: "" },
+      { connectionString: "postgres://x", max: 0 },
+      { connectionString: "postgres://x", statementTimeoutMillis: -1 },
+      { connectionString: "postgres://x", queryTimeoutMillis: 1.5 },
+      { connectionString: "postgres://x", onError: "log" },
+    ]) {
+      expect(() => createPgPool(bad as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
     }
   });
 });
