@@ -1,4 +1,12 @@
-import { LunasError, qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
+import {
+  LunasError,
+  parseInput,
+  qualifiedName,
+  quoteIdentifier,
+  type SqlExecutor,
+  sqlExecutorSchema,
+} from "@lunas/core";
+import { z } from "zod";
 import {
   type OrderRow,
   type PaymentRow,
@@ -34,6 +42,24 @@ export interface PostgresLedgerStoreOptions {
   paymentsTable?: string;
 }
 
+// Strict: a misspelt option would otherwise silently fall back to the default table or column.
+const name = z.string().min(1);
+const optionsSchema = z.strictObject({
+  schema: name.optional(),
+  ordersTable: name.optional(),
+  orderColumns: z
+    .strictObject({
+      id: name.optional(),
+      sessionId: name.optional(),
+      amount: name.nullable().optional(),
+      currency: name.nullable().optional(),
+      status: name.nullable().optional(),
+      createdAt: name.nullable().optional(),
+    })
+    .optional(),
+  paymentsTable: name.optional(),
+});
+
 const UNIQUE_VIOLATION = "23505";
 
 function isUniqueViolation(error: unknown): boolean {
@@ -64,6 +90,8 @@ export class PostgresLedgerStore implements LedgerStore {
   readonly #insertable: { column: string; pick: (order: NewOrder, now: number) => unknown }[];
 
   constructor(executor: SqlExecutor, options: PostgresLedgerStoreOptions = {}) {
+    parseInput(sqlExecutorSchema, executor, "PostgresLedgerStore executor");
+    parseInput(optionsSchema, options, "PostgresLedgerStore options");
     const schema = options.schema ?? "public";
     this.#db = executor;
     this.#orders = qualifiedName(schema, options.ordersTable ?? "orders");

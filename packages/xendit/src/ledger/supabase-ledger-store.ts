@@ -1,4 +1,4 @@
-import { LunasError } from "@lunas/core";
+import { LunasError, parseInput, portSchema } from "@lunas/core";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { type OrderRow, orderFromRow, type PaymentRow, paymentFromRow } from "./ledger-rows.js";
@@ -33,6 +33,18 @@ export class SupabaseLedgerStoreError extends LunasError {
     );
   }
 }
+
+const argumentsSchema = z.object({
+  client: portSchema<SupabaseClient>("SupabaseClient", ["rpc", "from"]),
+  // Strict: a misspelt option would otherwise silently fall back to its default.
+  options: z.strictObject({
+    ordersTable: z.string().min(1).optional(),
+    paymentsTable: z.string().min(1).optional(),
+    upsertFunction: z.string().min(1).optional(),
+    sessionlessOrdersFunction: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().max(600_000).optional(),
+  }),
+});
 
 const ORDER_COLUMNS = "id,session_id,amount,currency,status,created_at";
 const PAYMENT_COLUMNS =
@@ -87,6 +99,7 @@ export class SupabaseLedgerStore implements LedgerStore {
   readonly #timeoutMs: number;
 
   constructor(client: SupabaseClient, options: SupabaseLedgerStoreOptions = {}) {
+    parseInput(argumentsSchema, { client, options }, "SupabaseLedgerStore arguments");
     this.#client = client;
     this.#orders = options.ordersTable ?? "orders";
     this.#payments = options.paymentsTable ?? "payments";

@@ -105,6 +105,17 @@ describe.each([
     ).rejects.toThrow(/unknown payment status/);
   });
 
+  it("refuses a missing executor or misspelt options when constructed, with INVALID_ARGUMENT", () => {
+    for (const make of [
+      () => new PostgresLedgerStore(undefined as never),
+      () => new PostgresLedgerStore({ query: () => {} } as never),
+      () => new PostgresLedgerStore(db.executor, { ordersTabel: "shop_orders" } as never),
+      () => new PostgresLedgerStore(db.executor, { orderColumns: { sesionId: "x" } } as never),
+    ]) {
+      expect(make).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    }
+  });
+
   it("refuses unsafe table or column names", () => {
     expect(() => new PostgresLedgerStore(db.executor, { ordersTable: 'x"; drop table y' })).toThrow(
       /identifier/,

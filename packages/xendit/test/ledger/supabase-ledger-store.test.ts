@@ -257,6 +257,20 @@ describe("SupabaseLedgerStore (PostgREST requests)", () => {
     await expect(store().getPayment("ps-1")).rejects.toBeInstanceOf(SupabaseLedgerStoreError);
   });
 
+  it("refuses a bad client or bad options when constructed, with INVALID_ARGUMENT", () => {
+    for (const make of [
+      () => new SupabaseLedgerStore(undefined as never),
+      () => new SupabaseLedgerStore({} as never),
+      () => store({ timeoutMs: -1 }),
+      () => store({ timeoutMs: Number.NaN }),
+      () => store({ ordersTable: "" }),
+      () => store({ upsertFunction: 42 }),
+      () => store({ tiemoutMs: 1_000 }),
+    ]) {
+      expect(make).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    }
+  });
+
   it("bounds every request with a timeout", async () => {
     postgrest().get("/rest/v1/orders").query(true).delay(500).reply(200, [orderRow]);
     await expect(store({ timeoutMs: 30 }).getOrder("o-1")).rejects.toBeInstanceOf(
