@@ -36,23 +36,30 @@ interface Row {
   booking: unknown;
 }
 
-function toMs(value: unknown): number {
+function toMs(value: unknown, orderId: string): number {
   if (value instanceof Date) return value.getTime();
   if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return Date.parse(value);
-  throw new TypeError("Booking store returned an unreadable timestamp");
+  throw new BookingStoreError(`The booking row of order ${orderId} has an unreadable lease_until`);
 }
 
 function toRecord(row: Row): BookingRecord {
   if (row.status === "booked") {
     // pg parses jsonb; read it back through the schema so a hand-edited row cannot pass as a booking.
     const raw = typeof row.booking === "string" ? JSON.parse(row.booking) : row.booking;
-    return { orderId: row.order_id, status: "booked", booking: meetingBookingSchema.parse(raw) };
+    const booking = meetingBookingSchema.safeParse(raw);
+    if (!booking.success) {
+      const fields = booking.error.issues.map((issue) => issue.path.join(".") || "(root)");
+      throw new BookingStoreError(
+        `The booking row of order ${row.order_id} does not hold a valid booking (${fields.join(", ")}); fix or delete the row`,
+      );
+    }
+    return { orderId: row.order_id, status: "booked", booking: booking.data };
   }
   return {
     orderId: row.order_id,
     status: "pending",
     holder: row.holder ?? "",
-    leaseUntil: toMs(row.lease_until),
+    leaseUntil: toMs(row.lease_until, row.order_id),
   };
 }
 

@@ -33,6 +33,25 @@ describeBookingStoreConformance("PostgresBookingStore on PGlite", {
   },
 });
 
+describe("PostgresBookingStore reading a row it cannot trust", () => {
+  it("answers a typed error, not a ZodError, for a hand-edited booking", async () => {
+    lite ??= await createPgliteTestDatabase();
+    await migrateRapatin(lite.executor, { schema: "edited" });
+    await lite.executor.query(
+      `insert into edited.rapatin_bookings (order_id, status, meeting_id, booking, updated_at)
+       values ('ORD-9', 'booked', '1', '{"orderId":"ORD-9"}', now())`,
+    );
+    const store = new PostgresBookingStore(lite.executor, { schema: "edited" });
+    await expect(store.get("ORD-9")).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_STORE_FAILED",
+      message: expect.stringContaining("ORD-9"),
+    });
+    await expect(
+      store.claim({ orderId: "ORD-9", holder: "a", now: 1, leaseUntil: 2 }),
+    ).rejects.toMatchObject({ code: "RAPATIN_BOOKING_STORE_FAILED" });
+  });
+});
+
 describe("migrateRapatin", () => {
   it("applies once, is a no-op the second time, and turns row level security on", async () => {
     lite ??= await createPgliteTestDatabase();
