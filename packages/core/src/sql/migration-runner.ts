@@ -1,4 +1,7 @@
+import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
+import { sqlExecutorSchema } from "../input/injected-schemas.js";
 import type { SqlExecutor } from "./executor.js";
 import { quoteIdentifier } from "./identifier.js";
 
@@ -18,6 +21,15 @@ export interface RunMigrationsOptions {
 
 export class MigrationError extends LunasError {}
 
+const argumentsSchema = z.object({
+  executor: sqlExecutorSchema,
+  options: z.strictObject({
+    namespace: z.string().min(1).max(200),
+    migrations: z.array(z.strictObject({ id: z.string().min(1).max(200), sql: z.string() })),
+    schema: z.string().optional(),
+  }),
+});
+
 /** Both PostgreSQL and PGlite have `hashtext`; the constant keeps all Lunas packages on one lock. */
 const MIGRATION_LOCK = "select pg_advisory_xact_lock(hashtext('lunas.migrations'))";
 
@@ -36,8 +48,13 @@ async function checksum(sql: string): Promise<string> {
  */
 export async function runMigrations(
   executor: SqlExecutor,
-  options: RunMigrationsOptions,
+  input: RunMigrationsOptions,
 ): Promise<string[]> {
+  const { options } = parseInput(
+    argumentsSchema,
+    { executor, options: input },
+    "runMigrations arguments",
+  );
   const schema = quoteIdentifier(options.schema ?? "public");
   const ordered = [...options.migrations].sort((a, b) => a.id.localeCompare(b.id));
   const seen = new Set<string>();

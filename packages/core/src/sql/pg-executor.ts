@@ -1,4 +1,6 @@
 import type { Pool, PoolClient } from "pg";
+import { parseInput } from "../errors/parse-input.js";
+import { portSchema } from "../input/injected-schemas.js";
 import type { QueryResult, SqlExecutor } from "./executor.js";
 
 type Queryable = Pick<PoolClient, "query">;
@@ -26,6 +28,7 @@ function clientExecutor(client: Queryable): SqlExecutor {
  * `createPgPool`, which does both) so a dropped idle connection cannot crash the process.
  */
 export function createPgExecutor(pool: Pool): SqlExecutor {
+  parseInput(portSchema<Pool>("pg Pool", ["query", "connect"]), pool, "createPgExecutor pool");
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await pool.query(text, params as unknown[] | undefined);

@@ -1,4 +1,6 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { parseInput } from "../errors/parse-input.js";
+import { portSchema } from "../input/injected-schemas.js";
 import type { QueryResult, SqlExecutor } from "./executor.js";
 
 type PgliteLike = Pick<PGlite, "query" | "exec"> | Pick<Transaction, "query" | "exec">;
@@ -27,6 +29,11 @@ function wrap(db: PgliteLike, transaction: SqlExecutor["transaction"]): SqlExecu
  * concurrent callers queue rather than race.
  */
 export function createPgliteExecutor(db: PGlite): SqlExecutor {
+  parseInput(
+    portSchema<PGlite>("PGlite", ["query", "exec", "transaction"]),
+    db,
+    "createPgliteExecutor database",
+  );
   return wrap(db, (fn) =>
     db.transaction((tx) => {
       const txExecutor: SqlExecutor = wrap(tx, (inner) => inner(txExecutor));

@@ -114,6 +114,31 @@ describe.each([
     ).rejects.toMatchObject({ code: "MIGRATION_DUPLICATE" });
   });
 
+  it("rejects malformed options with INVALID_ARGUMENT and creates nothing", async () => {
+    const schema = `${db.schema}_bad`;
+    const bad: unknown[] = [
+      { namespace: "", migrations: [first], schema },
+      { namespace: "x", migrations: "0001_widgets", schema },
+      { namespace: "x", migrations: [{ id: 1, sql: "select 1" }], schema },
+      { namespace: "x", migrations: [{ id: "0001_widgets", sql: null }], schema },
+      { namespace: "x", migrations: [{ id: "", sql: "select 1" }], schema },
+      { namespace: "x", migrations: [first], schema, extra: true },
+    ];
+    for (const options of bad) {
+      await expect(
+        runMigrations(db.executor, options as Parameters<typeof runMigrations>[1]),
+      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+    await expect(
+      runMigrations({} as SqlExecutor, { namespace: "x", migrations: [first], schema }),
+    ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    const { rows } = await db.executor.query(
+      "select 1 from information_schema.schemata where schema_name = $1",
+      [schema],
+    );
+    expect(rows).toEqual([]);
+  });
+
   it("transaction() commits on success and rolls back on error", async () => {
     const table = `"${db.schema}".tx_probe`;
     await db.executor.exec(`create table ${table} (id int)`);

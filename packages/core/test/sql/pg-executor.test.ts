@@ -1,5 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { createPgExecutor, createPgPool } from "@lunas/core/postgres";
+import { createPgExecutor, createPgliteExecutor, createPgPool } from "@lunas/core/postgres";
 import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +91,17 @@ describe("createPgExecutor on PostgreSQL", () => {
       { connectionString: "postgres://x", onError: "log" },
     ]) {
       expect(() => createPgPool(bad as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
+    }
+  });
+
+  it("rejects what is not a pool or a PGlite database with INVALID_ARGUMENT", () => {
+    for (const bad of [undefined, {}, { query: "select 1" }]) {
+      expect(() => createPgExecutor(bad as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+      );
+      expect(() => createPgliteExecutor(bad as never)).toThrow(
         expect.objectContaining({ code: "INVALID_ARGUMENT" }),
       );
     }
