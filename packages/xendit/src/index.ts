@@ -32,6 +32,7 @@ export type {
 export { createLedger } from "./ledger/create-ledger.js";
 export {
   LedgerClientMissingError,
+  OrderAmountMismatchError,
   OrderNotFoundError,
   SessionConflictError,
   SessionInUseError,

@@ -12,6 +12,7 @@ import { xenditEventSchema } from "../webhooks/xendit-event-schema.js";
 import type { XenditEvent } from "../webhooks/xendit-events.js";
 import {
   LedgerClientMissingError,
+  OrderAmountMismatchError,
   OrderNotFoundError,
   SessionConflictError,
   SessionInUseError,
@@ -312,6 +313,13 @@ export function createLedger(options: LedgerOptions): Ledger {
 
       const stored =
         (await store.getOrder(input.id)) ?? (await store.insertOrder(input, clock.now())).order;
+      // The order's own amount is what gets charged: a different one (a stale or tampered request) is refused.
+      if (
+        (stored.amount !== null && stored.amount !== input.amount) ||
+        (stored.currency !== null && stored.currency !== input.currency)
+      ) {
+        throw new OrderAmountMismatchError(input.id, stored, input);
+      }
 
       if (stored.sessionId !== null) {
         const existing = await client.sessions.get(stored.sessionId);

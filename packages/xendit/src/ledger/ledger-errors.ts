@@ -54,3 +54,20 @@ export class LedgerClientMissingError extends LunasError {
     );
   }
 }
+
+/** `createOrderPayment` was asked to charge other than what the stored order says; nothing was sent to Xendit. */
+export class OrderAmountMismatchError extends LunasError {
+  readonly orderId: string;
+
+  constructor(
+    orderId: string,
+    stored: { amount: number | null; currency: string | null },
+    requested: { amount: number; currency: string },
+  ) {
+    super(
+      "ORDER_AMOUNT_MISMATCH",
+      `Order ${JSON.stringify(orderId)} is stored as ${stored.amount ?? "?"} ${stored.currency ?? "?"} but the payment asks for ${requested.amount} ${requested.currency}; charge the stored amount or create a new order`,
+    );
+    this.orderId = orderId;
+  }
+}

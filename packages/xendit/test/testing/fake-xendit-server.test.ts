@@ -229,6 +229,23 @@ describe("FakeXenditServer with the real client, ledger and webhook handler over
     expect(fake.requests).toEqual([]);
   });
 
+  it("createOrderPayment refuses an amount or currency other than the stored order's, before calling Xendit", async () => {
+    await ledger.createOrder({ id: "o-1", amount: 75_000, currency: "IDR" });
+    await expect(
+      ledger.createOrderPayment({ id: "o-1", amount: 1_000, currency: "IDR" }, customer),
+    ).rejects.toMatchObject({ code: "ORDER_AMOUNT_MISMATCH", orderId: "o-1" });
+    await expect(
+      ledger.createOrderPayment({ id: "o-1", amount: 75_000, currency: "USD" }, customer),
+    ).rejects.toMatchObject({ code: "ORDER_AMOUNT_MISMATCH" });
+    expect(fake.requests).toEqual([]);
+    expect((await ledger.getOrder("o-1"))?.sessionId).toBeNull();
+    // An order stored without an amount (an app's own table) takes the one given.
+    await ledger.createOrder({ id: "o-2" });
+    await expect(
+      ledger.createOrderPayment({ id: "o-2", amount: 1_000, currency: "IDR" }, customer),
+    ).resolves.toMatchObject({ created: true, session: { amount: 1_000 } });
+  });
+
   it("failNext injects a Xendit error for one request", async () => {
     fake.failNext("POST", "/sessions", 400, {
       error_code: "API_VALIDATION_ERROR",
