@@ -453,11 +453,38 @@ export function ledgerStoreConformance(name: string, factory: LedgerStoreFactory
           ["order_without_session", "o-two", "ps-7a,ps-7b"],
         ]);
 
+        // What is really stored, read through the port: the rows a backfill may change.
+        const orderIds = ["o-session", "o-meta", "o-meta-busy", "o-linked", "o-two"];
+        const sessionIds = ["ps-1", "ps-2", "ps-3", "ps-4", "ps-5", "ps-6", "ps-7a", "ps-7b"];
+        const snapshot = async () => {
+          const rows = new Map<string, string | null>();
+          for (const id of [...orderIds, "o-taken", "o-holder", "o-fine"]) {
+            rows.set(`order ${id}`, (await store.getOrder(id))?.sessionId ?? null);
+          }
+          for (const id of [...sessionIds, "ps-8", "ps-9"]) {
+            rows.set(`payment ${id}`, (await store.getPayment(id))?.orderId ?? null);
+          }
+          return rows;
+        };
+        const stored = await snapshot();
         const dry = await ledger.backfill({ dryRun: true });
+        expect(await snapshot()).toEqual(stored);
         expect(await ledger.orphans()).toEqual(before);
         const real = await ledger.backfill({ dryRun: false });
         expect(real.skipped).toEqual([]);
         expect(real.changes).toEqual(dry.changes);
+        // The rows that really changed are exactly the ones the dry run listed, to the values it named.
+        const afterRun = await snapshot();
+        const changed = [...afterRun].filter(([key, value]) => stored.get(key) !== value);
+        expect(changed.sort()).toEqual(
+          dry.changes
+            .map((change): [string, string] =>
+              change.kind === "link_payment"
+                ? [`payment ${change.sessionId}`, change.orderId]
+                : [`order ${change.orderId}`, change.sessionId],
+            )
+            .sort(),
+        );
         expect(dry.changes).toEqual([
           {
             kind: "link_payment",
