@@ -22,6 +22,11 @@ export interface IdempotentProcessorOptions {
   clock?: Clock;
   /** Names each run's claim. Default `crypto.randomUUID()` per run. */
   holderId?: () => string;
+  /**
+   * Records past their retention are deleted by `store.purgeExpired`, started
+   * (not awaited) by a run at most this often per processor. Default 1 hour.
+   */
+  purgeIntervalMs?: number;
 }
 
 export interface IdempotentProcessor {
@@ -43,6 +48,7 @@ export interface IdempotentProcessor {
 
 const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 const optionsSchema = z
   .object({
@@ -51,6 +57,7 @@ const optionsSchema = z
     retentionMs: z.number().int().positive().default(DEFAULT_RETENTION_MS),
     clock: clockSchema.default(systemClock),
     holderId: callableSchema<() => string>().default(() => () => crypto.randomUUID()),
+    purgeIntervalMs: z.number().int().positive().default(DEFAULT_PURGE_INTERVAL_MS),
   })
   .refine((options) => options.retentionMs >= options.leaseMs, {
     message: "must be at least leaseMs, or a running claim would expire under its holder",
@@ -90,11 +97,23 @@ function storedForm(key: string, result: unknown): unknown {
 export function createIdempotentProcessor(
   options: IdempotentProcessorOptions,
 ): IdempotentProcessor {
-  const { store, leaseMs, retentionMs, clock, holderId } = parseInput(
+  const { store, leaseMs, retentionMs, clock, holderId, purgeIntervalMs } = parseInput(
     optionsSchema,
     options,
     "idempotent processor options",
   );
+  let nextPurgeAt = Number.NEGATIVE_INFINITY;
+  // Without it expired records are only ever replaced by a claim of the same
+  // key, so every store would keep every key it ever saw.
+  const purgeNowAndThen = (now: number) => {
+    if (now < nextPurgeAt) return;
+    nextPurgeAt = now + purgeIntervalMs;
+    void Promise.resolve()
+      .then(() => store.purgeExpired(now))
+      .catch(() => {
+        // A failed purge changes nothing; the next interval tries again.
+      });
+  };
 
   return {
     async run<T>(key: string, payload: unknown, handler: () => Promise<T>) {
@@ -107,6 +126,7 @@ export function createIdempotentProcessor(
       const fingerprint = await fingerprintPayload(payload);
       const holder = holderId();
       const now = clock.now();
+      purgeNowAndThen(now);
       const outcome = await store.claim({
         key,
         fingerprint,

@@ -66,7 +66,7 @@ describe("createIdempotentProcessor", () => {
     holders = 0;
   });
 
-  const processor = (overrides: { retentionMs?: number } = {}) =>
+  const processor = (overrides: { retentionMs?: number; purgeIntervalMs?: number } = {}) =>
     createIdempotentProcessor({
       store,
       clock,
@@ -89,6 +89,41 @@ describe("createIdempotentProcessor", () => {
       status: "completed",
       holder: "run-1",
       expiresAt: clock.now() + 7 * 24 * 60 * 60 * 1000,
+    });
+  });
+
+  it("purges expired records by itself, at most once per purgeIntervalMs, so the store does not grow forever", async () => {
+    const p = createIdempotentProcessor({
+      store,
+      clock,
+      leaseMs: LEASE,
+      retentionMs: 60_000,
+      purgeIntervalMs: 3_600_000,
+    });
+    await p.run("evt_old", 1, async () => "old");
+    clock.advance(3_600_000);
+    let purges = 0;
+    const purge = store.purgeExpired.bind(store);
+    store.purgeExpired = async (now) => {
+      purges += 1;
+      return purge(now);
+    };
+    await p.run("evt_new", 1, async () => "new");
+    await p.run("evt_newer", 1, async () => "newer");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await store.get("evt_old")).toBeNull();
+    expect(await store.get("evt_new")).toMatchObject({ status: "completed", result: "new" });
+    expect(purges).toBe(1);
+  });
+
+  it("a failing purge never fails a run", async () => {
+    store.purgeExpired = async () => {
+      throw new Error("database gone");
+    };
+    const p = processor();
+    expect(await p.run("evt_1", 1, async () => "done")).toEqual({
+      result: "done",
+      replayed: false,
     });
   });
 
