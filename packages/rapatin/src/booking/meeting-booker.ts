@@ -66,7 +66,7 @@ export interface MeetingBookerOptions {
   pollIntervalMs?: number;
   clock?: Clock;
   sleep?: Sleep;
-  /** Names this process in claims. Default: a random UUID. */
+  /** Names this process in claims (each call adds its own suffix). Default: a random UUID. */
   holderId?: string;
 }
 
@@ -149,7 +149,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
   const pollIntervalMs = parsed.pollIntervalMs ?? 500;
   const clock = parsed.clock ?? systemClock;
   const sleep = parsed.sleep ?? realSleep;
-  const holder = parsed.holderId ?? crypto.randomUUID();
+  const processHolder = parsed.holderId ?? crypto.randomUUID();
   const inFlight = new Map<string, Promise<BookedMeeting>>();
 
   function toBooking(
@@ -191,6 +191,7 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     orderId: string,
     request: z.output<typeof requestSchema>,
     productId: number,
+    holder: string,
     leaseUntil: number,
   ): Promise<BookedMeeting | undefined> {
     let booking: MeetingBooking;
@@ -241,13 +242,16 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
   ): Promise<BookedMeeting> {
     const productId = resolveProductId(request.participants, productTable);
     const started = clock.now();
+    // A holder per call, not per process: a claim an earlier call kept (its create's
+    // outcome unknown) must hold off this process's next call as well.
+    const holder = `${processHolder}/${crypto.randomUUID()}`;
     let lostLeases = 0;
     for (;;) {
       const now = clock.now();
       const claim = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
       if (claim.status === "booked") return { ...claim.record.booking, outcome: "existing" };
       if (claim.status === "acquired") {
-        const booked = await bookHolding(orderId, request, productId, now + leaseMs);
+        const booked = await bookHolding(orderId, request, productId, holder, now + leaseMs);
         if (booked) return booked;
         // Only searches slower than leaseMs lose the lease again and again; do not loop forever.
         lostLeases += 1;

@@ -229,6 +229,32 @@ describe("booking failures", () => {
     expect(result.outcome).toBe("adopted");
   });
 
+  it("keeps the claim after a create that timed out from the same booker's next call too", async () => {
+    const orderId = nextOrder();
+    server.delayMs.create = 200;
+    const store = new MemoryBookingStore();
+    const clock = new ManualClock(Date.now());
+    const b = createMeetingBooker({
+      client: rapatin(50),
+      store,
+      clock,
+      leaseMs: 60_000,
+      waitTimeoutMs: 0,
+    });
+    await expect(b.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinTimeoutError,
+    );
+    await expect(b.scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_IN_PROGRESS",
+    });
+    expect(server.counts.attempts.create).toBe(1);
+    await vi.waitFor(() => expect(server.schedules).toHaveLength(1), { interval: 5 });
+    server.delayMs.create = 0;
+    clock.advance(60_000);
+    expect(await b.scheduleMeetingForOrder(orderId, request)).toMatchObject({ outcome: "adopted" });
+    expect(server.counts.creates).toBe(1);
+  });
+
   it("never creates when the search for an earlier meeting fails", async () => {
     const orderId = nextOrder();
     const store = new MemoryBookingStore();
