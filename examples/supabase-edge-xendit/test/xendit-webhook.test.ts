@@ -180,3 +180,40 @@ Deno.test("meeting metadata that cannot be read is a typed INVALID_ARGUMENT", ()
   const event = paidMeeting(3, { participants: "many", start_date: undefined });
   assert.throws(() => meetingOrderOf(event), { code: "INVALID_ARGUMENT" });
 });
+
+Deno.test(
+  "a redelivery after a create that timed out adopts that meeting instead of booking another",
+  options,
+  async () => {
+    const rapatin = await FakeRapatinServer.start({ account, delayMs: { create: 150 } });
+    const xendit = await FakeXenditServer.start();
+    const handler = createXenditWebhookHandler({
+      verificationTokens: [xendit.callbackToken],
+      idempotencyStore: new MemoryIdempotencyStore(),
+      rapatin: createRapatinClient({ ...account, baseUrl: rapatin.url, timeoutMs: 50 }),
+      leaseMs: 400,
+      waitTimeoutMs: 100,
+      log: () => {},
+    });
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    try {
+      const event = paidMeeting(5);
+      const [timedOut] = await xendit.deliverWebhook(url, event);
+      assert.equal(timedOut?.status, 500);
+      // Redelivered at once: Rapatin may still be making the meeting, so the claim
+      // stands; this delivery waits for its lease (then adopts) or gives up, never creates.
+      const [early] = await xendit.deliverWebhook(url, event);
+      assert.ok(early?.status === 200 || early?.status === 500, String(early?.status));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const [later] = await xendit.deliverWebhook(url, event);
+      assert.equal(later?.status, 200);
+      assert.equal(rapatin.counts.creates, 1);
+      assert.equal(rapatin.counts.attempts.create, 1);
+    } finally {
+      await server.shutdown();
+      await xendit.close();
+      await rapatin.close();
+    }
+  },
+);

@@ -36,6 +36,11 @@ const handler = createXenditWebhookHandler({
     .map((token) => token.trim()),
   idempotencyStore: new SupabaseIdempotencyStore(supabase),
   rapatin,
+  // After a create that timed out the booker keeps its claim until the lease
+  // lapses; short enough that a redelivery waits inside Xendit's 30 s, long
+  // enough for one 8 s create.
+  leaseMs: 20_000,
+  waitTimeoutMs: 15_000,
   // Throwing answers 500, so Xendit redelivers and the booker returns the same meeting.
   onBooked: (meeting) => recordMeetingOnOrder(supabase, meeting),
 });

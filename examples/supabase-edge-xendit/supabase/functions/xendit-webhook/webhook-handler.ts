@@ -20,6 +20,10 @@ export interface XenditWebhookHandlerOptions {
   /** Default: per instance, in memory; the idempotency claim and Rapatin's order reference cover the rest. */
   bookingStore?: BookingStore;
   productTable?: readonly ProductTier[];
+  /** The booker's claim on an order; must outlast one Rapatin create call. Default 120 000 ms. */
+  leaseMs?: number;
+  /** How long a redelivery waits for an attempt in progress. Default `leaseMs` + 10 000 ms. */
+  waitTimeoutMs?: number;
   /** Where a booked meeting goes next (write it to the order, send the link). */
   onBooked?: (meeting: BookedMeeting) => Promise<void> | void;
   /** One JSON line per outcome; never carries tokens. Default `console.log`. */
@@ -39,6 +43,8 @@ export function createXenditWebhookHandler(
     client: options.rapatin,
     store: options.bookingStore ?? new MemoryBookingStore(),
     ...(options.productTable ? { productTable: options.productTable } : {}),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
   });
   const webhooks = createXenditWebhooks({
     verificationTokens: options.verificationTokens,
