@@ -1,5 +1,5 @@
 import { callableSchema, parseInput } from "@lunas/core";
-import ky, { type KyInstance, TimeoutError } from "ky";
+import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
 import { z } from "zod";
 import {
   type CreateInvoiceInput,
@@ -133,14 +133,30 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
         method,
         headers,
         timeout: timeoutMs,
-        retry: method === "get" ? { limit: config.getRetries, methods: ["get"] } : { limit: 0 },
+        // ky retries a status only when it throws for it; the final answer is read below either way.
+        throwHttpErrors: method === "get",
+        retry:
+          method === "get"
+            ? {
+                limit: config.getRetries,
+                methods: ["get"],
+                // 5xx only: a 429's Retry-After can be far longer than any call should wait.
+                statusCodes: [500, 502, 503, 504],
+                maxRetryAfter: timeoutMs,
+                backoffLimit: timeoutMs,
+              }
+            : { limit: 0 },
         ...(body === undefined ? {} : { json: body }),
         signal,
       });
     } catch (error) {
-      if (error instanceof TimeoutError) throw new XenditTimeoutError(what, timeoutMs);
-      if (opts.signal?.aborted) throw error;
-      throw new XenditNetworkError(what, { cause: error });
+      if (error instanceof HTTPError) {
+        response = error.response;
+      } else {
+        if (error instanceof TimeoutError) throw new XenditTimeoutError(what, timeoutMs);
+        if (opts.signal?.aborted) throw error;
+        throw new XenditNetworkError(what, { cause: error });
+      }
     }
 
     let text: string;

@@ -122,6 +122,30 @@ describe("payment sessions", () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it("getRetries retries a GET answered 5xx; a 429 answers at once with its code", async () => {
+    nock(BASE)
+      .get("/sessions/ps-1")
+      .reply(503, { error_code: "SERVER_ERROR", message: "try again" }, { "retry-after": "0" })
+      .get("/sessions/ps-1")
+      .reply(200, loadFixture("session-get-response"));
+    const retrying = createXenditClient({ secretKey: SECRET, baseUrl: BASE, getRetries: 2 });
+    await expect(retrying.sessions.get("ps-1")).resolves.toMatchObject({ status: "ACTIVE" });
+
+    nock(BASE)
+      .get("/sessions/ps-2")
+      .reply(
+        429,
+        { error_code: "RATE_LIMIT_EXCEEDED", message: "slow down" },
+        { "retry-after": "3600" },
+      );
+    const started = Date.now();
+    await expect(retrying.sessions.get("ps-2")).rejects.toMatchObject({
+      code: "RATE_LIMIT_EXCEEDED",
+      status: 429,
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("refuses bad input with InvalidArgumentError before any request", async () => {
     const scope = nock(BASE).post("/sessions").reply(201, loadFixture("session-create-response"));
     const c = client();
