@@ -260,7 +260,8 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       }
       if (now - started >= waitTimeoutMs) throw new BookingInProgressError(orderId, now - started);
       // Another process holds the order: wait for its result or for its lease to lapse.
-      await sleep(Math.min(pollIntervalMs, Math.max(1, claim.record.leaseUntil - now)));
+      const waitLeft = waitTimeoutMs - (now - started);
+      await sleep(Math.max(1, Math.min(pollIntervalMs, claim.record.leaseUntil - now, waitLeft)));
     }
   }
 

@@ -334,6 +334,25 @@ describe("booking failures", () => {
     expect(server.counts.attempts).toEqual({ login: 0, list: 0, create: 0 });
   });
 
+  it("gives up at waitTimeoutMs, not a poll interval later", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryBookingStore();
+    const clock = new ManualClock();
+    const start = clock.now();
+    await store.claim({ orderId, holder: "other", now: start, leaseUntil: start + 600_000 });
+    const waiting = booker({
+      store,
+      clock,
+      waitTimeoutMs: 2_000,
+      pollIntervalMs: 5_000,
+      sleep: async (ms) => clock.advance(ms),
+    });
+    await expect(waiting.scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_IN_PROGRESS",
+    });
+    expect(clock.now() - start).toBe(2_000);
+  });
+
   it("rejects bad input before touching the store or Rapatin", async () => {
     const store = new MemoryBookingStore();
     const b = booker({ store });
