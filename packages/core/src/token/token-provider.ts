@@ -133,8 +133,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   let cached: StoredToken | undefined;
   let inflight: Promise<StoredToken> | undefined;
-  // Bumped by every invalidation: a read that started before it must not put the old token back.
+  let inflightGeneration = 0;
+  // Bumped when an invalidation starts and again once its delete is done: a
+  // read that started before the end must not put the old token back.
   let generation = 0;
+  // Invalidations still deleting: a token read meanwhile may be the one going away.
+  let invalidating = 0;
 
   const emit = (type: TokenEvent["type"]) => {
     try {
@@ -146,7 +150,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const isFresh = (token: StoredToken | null | undefined): token is StoredToken =>
     token != null && token.expiresAt - refreshSkewMs > clock.now();
   const remember = (token: StoredToken, readAt: number): StoredToken => {
-    if (readAt === generation) cached = token;
+    if (readAt === generation && invalidating === 0) cached = token;
     emit("cache_hit");
     return token;
   };
@@ -250,10 +254,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       emit("cache_hit");
       return cached.value;
     }
-    if (!inflight) {
-      inflight = obtain().finally(() => {
-        inflight = undefined;
+    // A lookup begun before an invalidation may still bring the old token; do not join it.
+    if (!inflight || inflightGeneration !== generation) {
+      inflightGeneration = generation;
+      const started: Promise<StoredToken> = obtain().finally(() => {
+        if (inflight === started) inflight = undefined;
       });
+      inflight = started;
     }
     return (await inflight).value;
   }
@@ -262,9 +269,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   async function discard(failed: string): Promise<void> {
     emit("invalidate");
     generation += 1;
-    if (cached?.value === failed) cached = undefined;
-    const stored = await store.get(key);
-    if (stored?.value === failed) await store.delete(key);
+    invalidating += 1;
+    try {
+      if (cached?.value === failed) cached = undefined;
+      const stored = await store.get(key);
+      if (stored?.value === failed) await store.delete(key);
+    } finally {
+      invalidating -= 1;
+      generation += 1;
+    }
   }
 
   return {
@@ -272,8 +285,14 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     async invalidate() {
       emit("invalidate");
       generation += 1;
+      invalidating += 1;
       cached = undefined;
-      await store.delete(key);
+      try {
+        await store.delete(key);
+      } finally {
+        invalidating -= 1;
+        generation += 1;
+      }
     },
     async withToken<T>(run: (token: string) => Promise<T>): Promise<T> {
       parseInput(

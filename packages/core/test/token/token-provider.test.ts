@@ -182,7 +182,54 @@ describe("createTokenProvider", () => {
     expect(endpoint.logins).toBe(1);
   });
 
+  /** The store, with `delete` held open until `finishDelete()`: a slow database round trip. */
+  function slowDeleteStore() {
+    let finishDelete: () => void = () => {};
+    const slow: TokenStore = {
+      get: (key) => store.get(key),
+      set: (key, token) => store.set(key, token),
+      delete: async (key) => {
+        await new Promise<void>((resolve) => {
+          finishDelete = resolve;
+        });
+        await store.delete(key);
+      },
+    };
+    return { slow, finishDelete: () => finishDelete() };
+  }
+
+  it("does not keep a token read while an invalidate was still deleting it", async () => {
+    const { slow, finishDelete } = slowDeleteStore();
+    const tokens = provider({ store: slow });
+    expect(await tokens.getToken()).toBe("token-1");
+    const invalidated = tokens.invalidate();
+    await flush();
+    // A caller arriving mid-invalidate still finds token-1 in the store.
+    await tokens.getToken();
+    finishDelete();
+    await invalidated;
+    expect(await tokens.getToken()).toBe("token-2");
+    expect(endpoint.logins).toBe(2);
+  });
+
   describe("withToken", () => {
+    it("retries with a new login even when another caller read the rejected token while it was being deleted", async () => {
+      const { slow, finishDelete } = slowDeleteStore();
+      const tokens = provider({ store: slow });
+      await tokens.getToken();
+      endpoint.revokeAll();
+      const rejected = tokens.withToken((token) => endpoint.call(token));
+      await flush();
+      // Another request asks for a token while the rejected one is being deleted.
+      const meanwhile = tokens.getToken();
+      await flush();
+      finishDelete();
+      await meanwhile;
+      expect(await rejected).toBe("ok with token-2");
+      expect(await tokens.getToken()).toBe("token-2");
+      expect(endpoint.logins).toBe(2);
+    });
+
     it("logs in again once and retries once after an auth error", async () => {
       const tokens = provider();
       await tokens.getToken();
