@@ -61,7 +61,8 @@ export interface XenditClient {
   };
 }
 
-const clientOptionsSchema = z.object({
+// Strict: a misspelt option (idempotencykey, timeoutMS) must fail, not silently fall back.
+const clientOptionsSchema = z.strictObject({
   secretKey: z
     .string()
     .min(1)
@@ -74,7 +75,7 @@ const clientOptionsSchema = z.object({
 });
 
 const callOptionsSchema = z
-  .object({
+  .strictObject({
     forUserId: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().max(600_000).optional(),
     signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal).optional(),

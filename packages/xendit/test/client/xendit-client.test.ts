@@ -167,6 +167,24 @@ describe("payment sessions", () => {
       InvalidArgumentError,
     );
   });
+
+  it("refuses a misspelt option instead of silently dropping it (a lost idempotency key creates twice)", async () => {
+    const scope = nock(BASE).post("/sessions").reply(201, loadFixture("session-create-response"));
+    const input = {
+      reference_id: "o-1",
+      amount: 1000,
+      currency: "IDR",
+      country: "ID",
+      customer_id: "cust-1",
+    };
+    await expect(
+      client().sessions.create(input, { idempotencykey: "o-1" } as never),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(scope.isDone()).toBe(false);
+    expect(() => createXenditClient({ secretKey: SECRET, timeoutMS: 5_000 } as never)).toThrow(
+      InvalidArgumentError,
+    );
+  });
 });
 
 describe("legacy invoices", () => {
