@@ -1,5 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type PgBoss from "pg-boss";
+import { parseInput } from "../errors/parse-input.js";
+import { portSchema } from "../input/injected-schemas.js";
 
 /** The part of PGlite pg-boss needs: `query` for one statement, `exec` for scripts. */
 export type PgliteForBoss = Pick<PGlite, "query" | "exec">;
@@ -22,6 +24,7 @@ export interface PgliteBossDb extends PgBoss.Db {
  * the last statement are returned.
  */
 export function createPgliteBossDb(pglite: PgliteForBoss): PgliteBossDb {
+  parseInput(portSchema<PgliteForBoss>("PGlite", ["query", "exec"]), pglite, "createPgliteBossDb");
   const pending = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     pending.add(promise);

@@ -1,4 +1,9 @@
+import { z } from "zod";
+import { InvalidArgumentError } from "../errors/lunas-error.js";
+import { parseInput } from "../errors/parse-input.js";
 import type { Clock, Sleep } from "./clock.js";
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
 
 /**
  * A clock tests move by hand. `sleep` resolves when `advance` passes its
@@ -9,7 +14,7 @@ export class ManualClock implements Clock {
   #sleepers: { until: number; resolve: () => void }[] = [];
 
   constructor(start = Date.UTC(2026, 0, 1)) {
-    this.#now = start;
+    this.#now = parseInput(finite, start, "ManualClock start");
   }
 
   now(): number {
@@ -17,7 +22,8 @@ export class ManualClock implements Clock {
   }
 
   advance(ms: number): void {
-    this.#now += ms;
+    // Time only moves forward, as the code under test assumes of a real clock.
+    this.#now += parseInput(finite.min(0), ms, "ManualClock advance");
     const due = this.#sleepers.filter((s) => s.until <= this.#now);
     this.#sleepers = this.#sleepers.filter((s) => s.until > this.#now);
     for (const sleeper of due) sleeper.resolve();
@@ -27,6 +33,10 @@ export class ManualClock implements Clock {
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
+        return;
+      }
+      if (typeof ms !== "number" || Number.isNaN(ms)) {
+        reject(new InvalidArgumentError("Invalid sleep", ["ms: must be a number"]));
         return;
       }
       if (ms <= 0) {

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
+import { clockSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
 import { checkEpochMs, checkKey, checkLease, checkStoredToken } from "./token-store-input.js";
@@ -17,7 +20,12 @@ export class MemoryTokenStore implements TokenStore {
   readonly #clock: Clock;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+    const parsed = parseInput(
+      z.strictObject({ clock: clockSchema.optional() }),
+      options,
+      "MemoryTokenStore options",
+    );
+    this.#clock = parsed.clock ?? systemClock;
   }
 
   async get(key: string): Promise<StoredToken | null> {

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "../errors/lunas-error.js";
+
 /**
  * The `exp` claim (seconds since the epoch) of a JWT, or `undefined` when the
  * token is not a JWT or carries no usable `exp`. The signature is not checked:
@@ -5,6 +7,9 @@
  * Web APIs only (atob, TextDecoder), so it runs on Deno and workers too.
  */
 export function jwtExpiry(token: string): number | undefined {
+  if (typeof token !== "string") {
+    throw new InvalidArgumentError("Invalid token", ["token: must be a string"]);
+  }
   const parts = token.split(".");
   if (parts.length !== 3 || !parts[1]) return undefined;
   try {
