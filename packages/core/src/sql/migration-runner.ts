@@ -33,6 +33,26 @@ const argumentsSchema = z.object({
 /** Both PostgreSQL and PGlite have `hashtext`; the constant keeps all Lunas packages on one lock. */
 const MIGRATION_LOCK = "select pg_advisory_xact_lock(hashtext('lunas.migrations'))";
 
+/**
+ * On Supabase, a table in an API schema is reachable by `anon` and
+ * `authenticated` through default grants; the ledger would let them read it or
+ * insert a row that skips a migration. Same rule as every Lunas table: RLS on,
+ * no policies, their grants revoked. ALTER only when needed, as it needs ownership.
+ */
+const LEDGER_PRIVATE = `do $ledger$
+begin
+  if not (select relrowsecurity from pg_class where oid = 'lunas_migrations'::regclass) then
+    alter table lunas_migrations enable row level security;
+  end if;
+  if exists (select 1 from pg_roles where rolname = 'anon') then
+    revoke all on table lunas_migrations from anon;
+  end if;
+  if exists (select 1 from pg_roles where rolname = 'authenticated') then
+    revoke all on table lunas_migrations from authenticated;
+  end if;
+end
+$ledger$`;
+
 async function checksum(sql: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(sql));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -76,6 +96,7 @@ export async function runMigrations(
       applied_at timestamptz not null default now(),
       primary key (namespace, id)
     )`);
+    await tx.exec(LEDGER_PRIVATE);
     const { rows } = await tx.query<{ id: string; checksum: string }>(
       "select id, checksum from lunas_migrations where namespace = $1",
       [options.namespace],

@@ -7,6 +7,8 @@ import { readMigrationsDir } from "@lunas/core/postgres";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
+  createSupabaseLikeTestSchema,
+  type SupabaseLikeTestDatabase,
   type TestDatabase,
 } from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,5 +176,49 @@ describe("readMigrationsDir", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("runMigrations' ledger with Supabase's roles", () => {
+  let db: SupabaseLikeTestDatabase;
+  beforeAll(async () => {
+    db = await createSupabaseLikeTestSchema("migrsb");
+    await runMigrations(db.executor, {
+      namespace: "test/ledger",
+      migrations: [first],
+      schema: db.schema,
+    });
+  });
+  afterAll(() => db.drop());
+
+  it("keeps lunas_migrations out of reach of anon and authenticated (RLS on, default grants revoked)", async () => {
+    const { rows } = await db.executor.query<{ relrowsecurity: boolean }>(
+      `select relrowsecurity from pg_class
+        where relnamespace = $1::regnamespace and relname = 'lunas_migrations'`,
+      [db.schema],
+    );
+    expect(rows).toEqual([{ relrowsecurity: true }]);
+    const table = `"${db.schema}".lunas_migrations`;
+    for (const role of ["anon", "authenticated"] as const) {
+      // Through Supabase's API these could otherwise read the ledger, or insert a row that skips a migration.
+      await expect(
+        db.asRole(role, (tx) => tx.query(`select * from ${table}`)),
+      ).rejects.toMatchObject({
+        code: "42501",
+      });
+      await expect(
+        db.asRole(role, (tx) =>
+          tx.query(`insert into ${table} (namespace, id, checksum) values ('x', '9999_skip', 'x')`),
+        ),
+      ).rejects.toMatchObject({ code: "42501" });
+    }
+    // Running again (the table exists now) still works.
+    expect(
+      await runMigrations(db.executor, {
+        namespace: "test/ledger",
+        migrations: [first],
+        schema: db.schema,
+      }),
+    ).toEqual([]);
   });
 });
