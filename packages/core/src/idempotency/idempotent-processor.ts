@@ -125,7 +125,8 @@ export function createIdempotentProcessor(
       }
       const fingerprint = await fingerprintPayload(payload);
       const holder = holderId();
-      const now = clock.now();
+      // Stores keep whole milliseconds; a clock may read fractions.
+      const now = Math.floor(clock.now());
       purgeNowAndThen(now);
       const outcome = await store.claim({
         key,
@@ -161,7 +162,12 @@ export function createIdempotentProcessor(
       }
       // A failure to complete leaves the claim in progress: deliveries get 409
       // until its lease ends, then one of them runs the handler again.
-      const completed = await store.complete(key, holder, stored, clock.now() + retentionMs);
+      const completed = await store.complete(
+        key,
+        holder,
+        stored,
+        Math.floor(clock.now()) + retentionMs,
+      );
       if (!completed) throw new IdempotencyLeaseLostError(key);
       return { result: stored as T, replayed: false };
     },

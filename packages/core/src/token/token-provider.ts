@@ -198,7 +198,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   async function loginAndStore(): Promise<StoredToken> {
     emit("login");
     const fetched = await fetchWithTimeout();
-    const now = clock.now();
+    // Stores keep whole milliseconds; a clock may read fractions.
+    const now = Math.floor(clock.now());
     const token: StoredToken = {
       value: fetched.token,
       expiresAt: tokenExpiresAt(fetched, now, defaultTtlMs),
@@ -228,7 +229,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     if (!acquireLease || !releaseLease) return loginAndStore();
     let announcedWait = false;
     for (;;) {
-      if (await acquireLease.call(store, key, holderId, clock.now() + leaseMs)) {
+      if (await acquireLease.call(store, key, holderId, Math.floor(clock.now()) + leaseMs)) {
         try {
           // Another process may have stored a token between our read and our lease.
           const again = await store.get(key);

@@ -116,6 +116,12 @@ describe("createIdempotentProcessor", () => {
     expect(purges).toBe(1);
   });
 
+  it("works with a clock that reads fractions of a millisecond (stores keep whole ms)", async () => {
+    const p = createIdempotentProcessor({ store, clock: { now: () => 1_767_225_600_000.75 } });
+    expect(await p.run("evt_frac", 1, async () => "ok")).toEqual({ result: "ok", replayed: false });
+    expect(await store.get("evt_frac")).toMatchObject({ status: "completed" });
+  });
+
   it("a failing purge never fails a run", async () => {
     store.purgeExpired = async () => {
       throw new Error("database gone");

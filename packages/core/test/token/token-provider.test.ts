@@ -146,6 +146,18 @@ describe("createTokenProvider", () => {
     expect(endpoint.logins).toBe(0);
   });
 
+  it("works with a clock that reads fractions of a millisecond (stores keep whole ms)", async () => {
+    const fractional = { now: () => clock.now() + 0.75 };
+    const tokens = provider({
+      clock: fractional,
+      store: new MemoryTokenStore({ clock: fractional }),
+    });
+    expect(await tokens.getToken()).toBe("token-1");
+    const noExpiry = new FakeTokenEndpoint();
+    const defaults = provider({ clock: fractional, fetchToken: noExpiry.fetchToken, key: "other" });
+    expect(await defaults.getToken()).toBe("token-1");
+  });
+
   it("invalidate forgets the token in memory and in the store", async () => {
     const tokens = provider();
     await tokens.getToken();
