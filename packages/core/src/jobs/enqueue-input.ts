@@ -14,11 +14,19 @@ export const queueNameSchema = z
     "must be 1-120 letters, digits, _ . : - starting with a letter or digit",
   );
 
+// PostgreSQL's text and jsonb cannot hold it: refused here so memory and pg-boss agree.
+const NUL = "\u0000";
+
 const enqueueSchema = z.object({
   name: queueNameSchema,
   options: z
     .strictObject({
-      singletonKey: z.string().min(1).max(255).optional(),
+      singletonKey: z
+        .string()
+        .min(1)
+        .max(255)
+        .refine((key) => !key.includes(NUL), "must not contain U+0000")
+        .optional(),
       retryLimit: z.number().int().min(0).max(10_000).default(DEFAULT_RETRY_LIMIT),
       // pg-boss stores whole seconds in an int column.
       retryDelaySeconds: z
@@ -62,8 +70,12 @@ export function parseEnqueueInput(
 ): EnqueueInput {
   const parsed = parseInput(enqueueSchema, { name, options }, "job");
   let dataJson: string | undefined;
+  let hasNul = false;
   try {
-    dataJson = JSON.stringify(data === undefined ? null : data);
+    dataJson = JSON.stringify(data === undefined ? null : data, (key, value: unknown) => {
+      if (key.includes(NUL) || (typeof value === "string" && value.includes(NUL))) hasNul = true;
+      return value;
+    });
   } catch (error) {
     throw new InvalidArgumentError("Invalid job", [`data: ${(error as Error).message}`], {
       cause: error,
@@ -71,6 +83,9 @@ export function parseEnqueueInput(
   }
   if (dataJson === undefined) {
     throw new InvalidArgumentError("Invalid job", ["data: must be JSON-serialisable"]);
+  }
+  if (hasNul) {
+    throw new InvalidArgumentError("Invalid job", ["data: must not contain U+0000"]);
   }
   return { name: parsed.name, dataJson, options: parsed.options };
 }

@@ -231,6 +231,10 @@ export function jobQueueConformance(
         [queue, {}, { retryDelay: 5 }],
         [queue, { big: 10n }, undefined],
         [queue, () => {}, undefined],
+        // PostgreSQL's text and jsonb cannot hold U+0000: refused up front on every adapter alike.
+        [queue, { note: "a\u0000b" }, undefined],
+        [queue, { "a\u0000b": 1 }, undefined],
+        [queue, {}, { singletonKey: "order\u0000" }],
       ];
       for (const [name, data, options] of bad) {
         const error = await ctx.queue.enqueue(name, data, options as never).then(
