@@ -17,6 +17,7 @@ const invoicePaid = loadFixture("invoice-callback-paid");
 
 // The last instant a Date can hold: every record has expired by then.
 const END_OF_TIME = 8_640_000_000_000_000;
+const HOUR_MS = 60 * 60 * 1000;
 
 /** No idempotency record at all: purging everything removes nothing. */
 async function isEmpty(store: MemoryIdempotencyStore): Promise<boolean> {
@@ -113,24 +114,45 @@ describe("handler", () => {
     expect(await ledger.counts()).toMatchObject({ payments: 1 });
   });
 
-  it("same webhook 50x concurrently: one effect, the rest 200 (replayed) or 409 with Retry-After, then all settle", async () => {
-    const { webhooks, effects, ledger } = setup();
-    const responses = await Promise.all(
-      Array.from({ length: 50 }, () => webhooks.handler(webhookRequest(completed))),
-    );
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
-    for (const response of responses.filter((r) => r.status === 409)) {
-      expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect(await response.json()).toMatchObject({ error: { code: "IDEMPOTENCY_IN_PROGRESS" } });
-    }
-    // Xendit retries the 409s later; they replay.
-    const retries = await Promise.all(
-      statuses.filter((s) => s === 409).map(() => webhooks.handler(webhookRequest(completed))),
-    );
-    expect(retries.every((r) => r.status === 200)).toBe(true);
+  it.each([10, 50])(
+    "same webhook %ix concurrently: one effect, the rest 200 (replayed) or 409 with Retry-After, then all settle",
+    async (times) => {
+      const { webhooks, effects, ledger } = setup();
+      const responses = await Promise.all(
+        Array.from({ length: times }, () => webhooks.handler(webhookRequest(completed))),
+      );
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+      for (const response of responses.filter((r) => r.status === 409)) {
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(await response.json()).toMatchObject({ error: { code: "IDEMPOTENCY_IN_PROGRESS" } });
+      }
+      // Xendit retries the 409s later; they replay.
+      const retries = await Promise.all(
+        statuses.filter((s) => s === 409).map(() => webhooks.handler(webhookRequest(completed))),
+      );
+      expect(retries.every((r) => r.status === 200)).toBe(true);
+      expect(effects).toHaveLength(1);
+      expect(await ledger.counts()).toMatchObject({ payments: 1 });
+    },
+  );
+
+  it("with the default retention, Xendit's last retry ~24 h later still replays; a week later the record is gone", async () => {
+    const { webhooks, effects, clock, idempotencyStore } = setup();
+    expect((await webhooks.handler(webhookRequest(completed))).status).toBe(200);
+    // Xendit's sixth and last retry comes about 24 h after the first attempt; purging has run by then.
+    clock.advance(24 * HOUR_MS + 5 * 60_000);
+    await idempotencyStore.purgeExpired(clock.now());
+    const lastRetry = await webhooks.handler(webhookRequest(completed));
+    expect(await lastRetry.json()).toMatchObject({ ok: true, replayed: true });
     expect(effects).toHaveLength(1);
-    expect(await ledger.counts()).toMatchObject({ payments: 1 });
+    // Past the 7-day retention the purge really removes it: the record was what kept the retry out.
+    clock.advance(7 * 24 * HOUR_MS);
+    expect(await idempotencyStore.purgeExpired(clock.now())).toBe(1);
+    expect(await (await webhooks.handler(webhookRequest(completed))).json()).toMatchObject({
+      replayed: false,
+    });
+    expect(effects).toHaveLength(2);
   });
 
   it("a delivery arriving while the first is still running gets 409 + Retry-After", async () => {
