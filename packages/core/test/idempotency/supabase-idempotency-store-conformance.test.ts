@@ -7,7 +7,7 @@ import {
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
-import { fakePostgrest } from "./fake-postgrest.js";
+import { fakePostgrest } from "../fixtures/fake-postgrest.js";
 
 // SupabaseIdempotencyStore end to end: its supabase-js requests, answered by a
 // minimal PostgREST stand-in as service_role, against migration 0002's RPC
