@@ -7,27 +7,22 @@ import {
   RapatinValidationError,
 } from "./rapatin-errors.js";
 
-async function readBody(response: Response): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Turns whatever ky threw into a typed Rapatin error. ky's errors carry the
  * request (with its Authorization header), so they are never attached as
  * `cause`: only status, Rapatin's message and field messages go out.
+ * `readJson` reads an error answer's body within the deadline; a body that is
+ * not JSON, fails or stalls reads as `undefined` (the status alone then speaks).
  */
 export async function toRapatinError(
   error: unknown,
   what: string,
   timeoutMs: number,
+  readJson: (response: Response) => Promise<unknown>,
 ): Promise<unknown> {
   if (error instanceof HTTPError) {
     const status = error.response.status;
-    const parsed = validationBodySchema.safeParse(await readBody(error.response));
+    const parsed = validationBodySchema.safeParse(await readJson(error.response));
     const apiMessage = parsed.success
       ? (parsed.data.response?.message ?? parsed.data.message ?? undefined)
       : undefined;

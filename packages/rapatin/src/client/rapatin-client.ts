@@ -15,7 +15,14 @@ import ky, { type KyInstance, type Options as KyOptions } from "ky";
 import { z } from "zod";
 import { envelopeSchema, listDataSchema, loginDataSchema } from "./envelope.js";
 import { toRapatinError } from "./http-failure.js";
-import { RapatinApiError, RapatinError, RapatinLoginError } from "./rapatin-errors.js";
+import {
+  RapatinApiError,
+  RapatinError,
+  RapatinLoginError,
+  RapatinNetworkError,
+  RapatinTimeoutError,
+} from "./rapatin-errors.js";
+import { BodyDeadlineError, readBodyWithin } from "./response-body.js";
 import {
   type CreateScheduleInput,
   createScheduleInputSchema,
@@ -40,7 +47,7 @@ export interface RapatinClientOptions {
   tokenStore?: TokenStore;
   /** The token's key in the store. Default `rapatin:<email>`. */
   tokenKey?: string;
-  /** Per HTTP attempt. Default 45 000 ms. */
+  /** Per HTTP attempt: for the answer's headers, and again for its body. Default 45 000 ms. */
   timeoutMs?: number;
   /**
    * Retries of requests that cannot create anything (login, listing) after a
@@ -115,16 +122,6 @@ function readAs<S extends z.ZodType>(
   );
 }
 
-async function jsonOf(response: Response, what: string): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    throw new RapatinApiError(response.status, `Rapatin's answer to ${what} is not JSON`, {
-      code: "RAPATIN_BAD_RESPONSE",
-    });
-  }
-}
-
 /**
  * A Rapatin API client whose login token lives in a `TokenStore` through
  * `@lunas/core`'s token provider: one login serves every call until it
@@ -156,30 +153,77 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
     delay: (attempt) => retryDelayMs * 2 ** (attempt - 1),
   });
 
-  async function send(what: string, request: () => Promise<Response>): Promise<Response> {
+  /**
+   * One request through ky, its answer's body read within `timeoutMs` as well
+   * (ky's timeout ends at the headers). `callerSignal` is the token provider's
+   * abort for a login; its abort stays an abort.
+   */
+  async function send(
+    what: string,
+    request: (signal: AbortSignal) => Promise<Response>,
+    callerSignal?: AbortSignal,
+  ): Promise<{ response: Response; json(): Promise<unknown> }> {
+    const cut = new AbortController();
+    const signal = callerSignal ? AbortSignal.any([callerSignal, cut.signal]) : cut.signal;
+    let response: Response;
     try {
-      return await request();
+      response = await request(signal);
     } catch (error) {
-      throw await toRapatinError(error, what, timeoutMs);
+      throw await toRapatinError(error, what, timeoutMs, async (failed) => {
+        try {
+          return JSON.parse(await readBodyWithin(failed, timeoutMs, cut));
+        } catch {
+          return undefined;
+        }
+      });
     }
+    return {
+      response,
+      async json() {
+        let text: string;
+        try {
+          text = await readBodyWithin(response, timeoutMs, cut);
+        } catch (error) {
+          if (callerSignal?.aborted) throw error;
+          if (error instanceof BodyDeadlineError) throw new RapatinTimeoutError(what, timeoutMs);
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new RapatinNetworkError(what, { cause: { message: reason } });
+        }
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new RapatinApiError(response.status, `Rapatin's answer to ${what} is not JSON`, {
+            code: "RAPATIN_BAD_RESPONSE",
+          });
+        }
+      },
+    };
   }
 
   async function fetchToken(signal: AbortSignal): Promise<{ token: string; expiresIn?: number }> {
     const what = "the login";
-    const response = await send(what, () =>
-      http.post("auth/login", {
-        json: { email: parsed.email, password: parsed.password, device: parsed.device ?? "lunas" },
-        signal,
-        retry: safeRetry("post"),
-        // Rapatin answers a refused login with 401 or 422; neither is worth a retry.
-        throwHttpErrors: (status) => status !== 401 && status !== 422,
-      }),
+    const answer = await send(
+      what,
+      (bounded) =>
+        http.post("auth/login", {
+          json: {
+            email: parsed.email,
+            password: parsed.password,
+            device: parsed.device ?? "lunas",
+          },
+          signal: bounded,
+          retry: safeRetry("post"),
+          // Rapatin answers a refused login with 401 or 422; neither is worth a retry.
+          throwHttpErrors: (status) => status !== 401 && status !== 422,
+        }),
+      signal,
     );
+    const { response } = answer;
     if (response.status === 401 || response.status === 422) {
       await response.body?.cancel();
       throw new RapatinLoginError(response.status);
     }
-    const body = readAs(loginEnvelope, await jsonOf(response, what), response.status, what);
+    const body = readAs(loginEnvelope, await answer.json(), response.status, what);
     return body.data.expires_in === undefined
       ? { token: body.data.token }
       : { token: body.data.token, expiresIn: body.data.expires_in };
@@ -228,12 +272,18 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
       if (q.recurring !== undefined) searchParams.recurring = q.recurring ? "1" : "0";
       const what = "GET /schedules";
       return authorized(async (token) => {
-        const response = await send(what, () =>
-          http.get("schedules", { headers: bearer(token), searchParams, retry: safeRetry("get") }),
+        const answer = await send(what, (signal) =>
+          http.get("schedules", {
+            headers: bearer(token),
+            searchParams,
+            signal,
+            retry: safeRetry("get"),
+          }),
         );
-        const body = readAs(listEnvelope, await jsonOf(response, what), response.status, what);
+        const { status } = answer.response;
+        const body = readAs(listEnvelope, await answer.json(), status, what);
         return body.data.items.map((item, index) =>
-          readAs(scheduleSchema, item, response.status, `${what} (item ${index})`),
+          readAs(scheduleSchema, item, status, `${what} (item ${index})`),
         );
       });
     },
@@ -242,16 +292,12 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
       const body = parseInput(createScheduleInputSchema, input, "createSchedule input");
       const what = "POST /schedules";
       return authorized(async (token) => {
-        const response = await send(what, () =>
-          http.post("schedules", { headers: bearer(token), json: body, retry: 0 }),
+        const answer = await send(what, (signal) =>
+          http.post("schedules", { headers: bearer(token), json: body, signal, retry: 0 }),
         );
-        const envelope = readAs(
-          scheduleEnvelope,
-          await jsonOf(response, what),
-          response.status,
-          what,
-        );
-        return readAs(scheduleSchema, envelope.data, response.status, what);
+        const { status } = answer.response;
+        const envelope = readAs(scheduleEnvelope, await answer.json(), status, what);
+        return readAs(scheduleSchema, envelope.data, status, what);
       });
     },
   };

@@ -10,7 +10,7 @@ import {
   RapatinValidationError,
 } from "@lunas/rapatin";
 import { FakeRapatinServer } from "@lunas/rapatin/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 const account = { email: "owner@example.com", password: "s3cret-Pa55" };
 const schedule = {
@@ -215,6 +215,61 @@ describe("answers and errors", () => {
     const error = await rapatin.createSchedule(schedule).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RapatinTimeoutError);
     expect(error).toMatchObject({ code: "RAPATIN_TIMEOUT", timeoutMs: 50 });
+  });
+
+  it("gives up on a create Rapatin never answers after the default 45 s", async () => {
+    const hanging = (async (input: Request | URL | string, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname === "/auth/login") return fetch(request);
+      return new Promise<Response>((_, reject) => {
+        request.signal.addEventListener("abort", () => reject(request.signal.reason));
+      });
+    }) as typeof fetch;
+    const rapatin = client({ fetch: hanging });
+    await rapatin.login();
+    vi.useFakeTimers();
+    try {
+      let settled = false;
+      const created = rapatin.createSchedule(schedule).then(
+        () => "answered",
+        (e: unknown) => e,
+      );
+      void created.finally(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(44_999);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await created).toMatchObject({ code: "RAPATIN_TIMEOUT", timeoutMs: 45_000 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("times out an answer whose body stalls after the headers, success or error", async () => {
+    // ky's own timeout ends at the headers; without a deadline on the body these calls hang forever.
+    const stalled = (status: number) =>
+      new Response(
+        new ReadableStream({
+          start: (controller) => controller.enqueue(new TextEncoder().encode('{"response":')),
+        }),
+        { status, headers: { "content-type": "application/json" } },
+      );
+    const stalling = (async (input: Request | URL | string, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).pathname === "/auth/login") return fetch(request);
+      return stalled(request.method === "POST" ? 201 : 503);
+    }) as typeof fetch;
+    const rapatin = client({ fetch: stalling, timeoutMs: 80, retry: { limit: 0 } });
+    const created = await rapatin.createSchedule(schedule).catch((e: unknown) => e);
+    expect(created).toBeInstanceOf(RapatinTimeoutError);
+    expect(created).toMatchObject({ code: "RAPATIN_TIMEOUT", timeoutMs: 80 });
+    // An error answer's body is read for Rapatin's message; stalled, the status alone speaks.
+    await expect(rapatin.listSchedules()).rejects.toMatchObject({
+      code: "RAPATIN_SERVER_ERROR",
+      status: 503,
+    });
+    expect(server.counts.logins).toBe(1);
   });
 
   it("reports a refused login as RapatinLoginError, without the password", async () => {
