@@ -1,3 +1,4 @@
+import { MemoryTokenStore, type TokenStore } from "@lunas/core";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
@@ -35,13 +36,26 @@ afterEach(async () => {
   await server.close();
 });
 
-const rapatin = (timeoutMs?: number) =>
-  createRapatinClient({
-    ...account,
-    baseUrl: server.url,
-    retry: { delayMs: 1 },
-    ...(timeoutMs ? { timeoutMs } : {}),
-  });
+const rapatin = (options: { timeoutMs?: number; tokenStore?: TokenStore } = {}) =>
+  createRapatinClient({ ...account, baseUrl: server.url, retry: { delayMs: 1 }, ...options });
+
+/**
+ * A client whose creates time out after `timeoutMs` while its login and search
+ * keep the default timeout: with one short timeout for everything, a busy CI
+ * machine could time out the search instead and the test would prove nothing.
+ */
+function createsTimingOutAfter(timeoutMs: number): MeetingBookerOptions["client"] {
+  const tokenStore = new MemoryTokenStore();
+  const patient = rapatin({ tokenStore });
+  const hasty = rapatin({ tokenStore, timeoutMs });
+  return {
+    listSchedules: (query) => patient.listSchedules(query),
+    async createSchedule(input) {
+      await patient.login();
+      return hasty.createSchedule(input);
+    },
+  };
+}
 
 const booker = (overrides: Partial<MeetingBookerOptions> = {}) =>
   createMeetingBooker({ client: rapatin(), pollIntervalMs: 5, ...overrides });
@@ -147,7 +161,12 @@ describe("booking failures", () => {
     server.delayMs.create = 200;
     const store = new MemoryBookingStore();
     const clock = new ManualClock(Date.now());
-    const slow = createMeetingBooker({ client: rapatin(50), store, clock, leaseMs: 60_000 });
+    const slow = createMeetingBooker({
+      client: createsTimingOutAfter(50),
+      store,
+      clock,
+      leaseMs: 60_000,
+    });
     await expect(slow.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
       RapatinTimeoutError,
     );
@@ -209,7 +228,7 @@ describe("booking failures", () => {
     server.delayMs.create = 200;
     const store = new MemoryBookingStore();
     const slow = createMeetingBooker({
-      client: rapatin(50),
+      client: createsTimingOutAfter(50),
       store,
       leaseMs: 400,
       pollIntervalMs: 10,
@@ -235,7 +254,7 @@ describe("booking failures", () => {
     const store = new MemoryBookingStore();
     const clock = new ManualClock(Date.now());
     const b = createMeetingBooker({
-      client: rapatin(50),
+      client: createsTimingOutAfter(50),
       store,
       clock,
       leaseMs: 60_000,
