@@ -140,7 +140,11 @@ export class FakeXenditServer {
     this.#failures.push({ method: method.toUpperCase(), path, status, body });
   }
 
-  /** Marks a session paid and returns its `payment_session.completed` webhook body. */
+  /**
+   * Marks a session paid and returns its `payment_session.completed` webhook body.
+   * `channelCode` adds a `channel_code` field that Xendit's documented example does
+   * not show; leave it out to get the documented shape.
+   */
   completeSession(
     sessionId: string,
     payment: { paymentId?: string; channelCode?: string } = {},
