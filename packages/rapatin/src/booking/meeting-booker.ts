@@ -56,8 +56,9 @@ export interface MeetingBookerOptions {
   productTable?: readonly ProductTier[];
   /**
    * How long one attempt holds an order before others may take over. It is
-   * renewed right before the create, so it must outlast one create call (the
-   * client's `timeoutMs`). Default 120 000 ms (above the client's 45 s timeout).
+   * renewed right before the create, so it must outlast one create call (up to
+   * twice the client's `timeoutMs`: headers, then body). Default 120 000 ms
+   * (above 2 × the client's 45 s).
    */
   leaseMs?: number;
   /** How long a call waits for another process's attempt before giving up. Default `leaseMs` + 10 000. */

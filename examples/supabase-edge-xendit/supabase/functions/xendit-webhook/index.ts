@@ -38,7 +38,7 @@ const handler = createXenditWebhookHandler({
   rapatin,
   // After a create that timed out the booker keeps its claim until the lease
   // lapses; short enough that a redelivery waits inside Xendit's 30 s, long
-  // enough for one 8 s create.
+  // enough for one create (8 s for the headers, 8 s more at most for the body).
   leaseMs: 20_000,
   waitTimeoutMs: 15_000,
   // Throwing answers 500, so Xendit redelivers and the booker returns the same meeting.
