@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { parseInput } from "./errors/parse-input.js";
 import type { SqlExecutor } from "./sql/executor.js";
 import { readMigrationsDir } from "./sql/migration-files.js";
 import { type Migration, runMigrations } from "./sql/migration-runner.js";
@@ -16,14 +18,17 @@ export function coreMigrations(): Promise<Migration[]> {
   return readMigrationsDir(new URL("../migrations/", import.meta.url));
 }
 
+const migrateOptionsSchema = z.strictObject({ schema: z.string().optional() });
+
 /** Applies `@lunas/core`'s migrations to `schema` (default `public`). */
 export async function migrateCore(
   executor: SqlExecutor,
   options: { schema?: string } = {},
 ): Promise<string[]> {
+  const { schema } = parseInput(migrateOptionsSchema, options, "migrateCore options");
   return runMigrations(executor, {
     namespace: "@lunas/core",
     migrations: await coreMigrations(),
-    schema: options.schema ?? "public",
+    schema: schema ?? "public",
   });
 }

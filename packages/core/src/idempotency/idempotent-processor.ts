@@ -50,8 +50,9 @@ const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
+// Strict: a misspelt option (`leaseMS`) would otherwise quietly run with the default.
 const optionsSchema = z
-  .object({
+  .strictObject({
     store: idempotencyStoreSchema,
     leaseMs: z.number().int().positive().default(DEFAULT_LEASE_MS),
     retentionMs: z.number().int().positive().default(DEFAULT_RETENTION_MS),

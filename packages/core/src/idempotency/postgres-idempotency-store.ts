@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { sqlExecutorSchema } from "../input/injected-schemas.js";
@@ -23,6 +24,12 @@ export interface PostgresIdempotencyStoreOptions {
   /** Default `lunas_idempotency`, as created by migration 0002. */
   table?: string;
 }
+
+const argumentsSchema = z.object({
+  executor: sqlExecutorSchema,
+  // Strict: a misspelt `table` would quietly point the store at the default table.
+  options: z.strictObject({ schema: z.string().optional(), table: z.string().optional() }),
+});
 
 interface RecordRow {
   key: string;
@@ -72,9 +79,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   readonly #table: string;
 
   constructor(executor: SqlExecutor, options: PostgresIdempotencyStoreOptions = {}) {
-    parseInput(sqlExecutorSchema, executor, "PostgresIdempotencyStore executor");
+    const { options: parsed } = parseInput(
+      argumentsSchema,
+      { executor, options },
+      "PostgresIdempotencyStore arguments",
+    );
     this.#executor = executor;
-    this.#table = qualifiedName(options.schema ?? "public", options.table ?? "lunas_idempotency");
+    this.#table = qualifiedName(parsed.schema ?? "public", parsed.table ?? "lunas_idempotency");
   }
 
   async claim(input: ClaimRequest): Promise<ClaimOutcome> {

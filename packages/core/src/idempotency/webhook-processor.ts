@@ -48,7 +48,8 @@ export interface WebhookProcessorOptions<E, R> {
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const optionsSchema = z.object({
+// Strict: a misspelt `fingerprint` would quietly fall back to fingerprinting the whole body.
+const optionsSchema = z.strictObject({
   processor: portSchema<IdempotentProcessor>("IdempotentProcessor", ["run"]),
   verify: callableSchema(),
   parse: callableSchema(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { callableSchema } from "../input/injected-schemas.js";
 
 export interface BackoffOptions {
   /** Cap of the first retry's delay, in ms. Default 200. */
@@ -14,8 +15,11 @@ export const DEFAULT_MAX_DELAY_MS = 30_000;
 
 const backoffSchema = z.object({
   attempt: z.number().int().min(1),
-  baseDelayMs: z.number().min(0).default(DEFAULT_BASE_DELAY_MS),
-  maxDelayMs: z.number().min(0).default(DEFAULT_MAX_DELAY_MS),
+  options: z.strictObject({
+    baseDelayMs: z.number().min(0).default(DEFAULT_BASE_DELAY_MS),
+    maxDelayMs: z.number().min(0).default(DEFAULT_MAX_DELAY_MS),
+  }),
+  random: callableSchema<() => number>("must be a function returning a number in [0, 1)"),
 });
 
 // 2^1023 is the largest finite power of two; beyond it the cap is maxDelayMs anyway.
@@ -33,11 +37,9 @@ export function computeBackoffDelay(
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
-  const { baseDelayMs, maxDelayMs } = parseInput(
-    backoffSchema,
-    { attempt, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs },
-    "backoff options",
-  );
+  const {
+    options: { baseDelayMs, maxDelayMs },
+  } = parseInput(backoffSchema, { attempt, options, random }, "backoff arguments");
   const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(attempt - 1, MAX_EXPONENT));
   const r = random();
   if (typeof r !== "number" || !(r >= 0 && r < 1)) {

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
-import { callableSchema, sleepSchema } from "../input/injected-schemas.js";
+import { abortSignalSchema, callableSchema, sleepSchema } from "../input/injected-schemas.js";
 import { realSleep, type Sleep } from "../time/clock.js";
 import {
   type BackoffOptions,
@@ -49,17 +49,13 @@ export interface RetryOptions extends BackoffOptions {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
-const retryOptionsSchema = z.object({
+// Strict: a misspelt option (`maxAttempt`) would otherwise quietly fall back to its default.
+const retryOptionsSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).default(DEFAULT_MAX_ATTEMPTS),
   baseDelayMs: z.number().min(0).default(DEFAULT_BASE_DELAY_MS),
   maxDelayMs: z.number().min(0).default(DEFAULT_MAX_DELAY_MS),
   retryable: callableSchema<NonNullable<RetryOptions["retryable"]>>().optional(),
-  signal: z
-    .custom<AbortSignal>(
-      (value) => typeof value === "object" && value !== null && "aborted" in value,
-      "must be an AbortSignal",
-    )
-    .optional(),
+  signal: abortSignalSchema.optional(),
   sleep: sleepSchema.default(() => realSleep),
   random: callableSchema<() => number>("must be a function returning a number in [0, 1)").default(
     () => Math.random,
@@ -86,10 +82,10 @@ export async function retry<T>(
   fn: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const opts = parseInput(
-    retryOptionsSchema.extend({ fn: callableSchema<typeof fn>() }),
-    { ...options, fn },
-    "retry options",
+  const { options: opts } = parseInput(
+    z.object({ fn: callableSchema<typeof fn>(), options: retryOptionsSchema }),
+    { fn, options },
+    "retry arguments",
   );
   const { signal } = opts;
 
@@ -102,7 +98,11 @@ export async function retry<T>(
       signal?.throwIfAborted();
       if (opts.retryable && !opts.retryable(error, attempt)) throw error;
       if (attempt >= opts.maxAttempts) throw new RetryExhaustedError(attempt, error);
-      const delayMs = computeBackoffDelay(attempt, opts, opts.random);
+      const delayMs = computeBackoffDelay(
+        attempt,
+        { baseDelayMs: opts.baseDelayMs, maxDelayMs: opts.maxDelayMs },
+        opts.random,
+      );
       opts.onRetry?.({ error, attempt, delayMs });
       await opts.sleep(delayMs, signal);
     }

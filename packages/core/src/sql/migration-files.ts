@@ -1,4 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
 import { type Migration, MigrationError } from "./migration-runner.js";
 
 const MIGRATION_FILE = /^(\d{4}_[a-z0-9_]+)\.sql$/;
@@ -8,7 +10,30 @@ const MIGRATION_FILE = /^(\d{4}_[a-z0-9_]+)\.sql$/;
  * Files that do not follow that pattern are an error, not silently ignored.
  */
 export async function readMigrationsDir(dir: URL): Promise<Migration[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith(".sql")).sort();
+  parseInput(
+    z
+      .instanceof(URL)
+      .refine((url) => url.protocol === "file:", "must be a file: URL")
+      // Without it, `new URL(name, dir)` below resolves next to the folder, not inside it.
+      .refine(
+        (url) => url.pathname.endsWith("/"),
+        "must end with / (new URL('../migrations/', …))",
+      ),
+    dir,
+    "readMigrationsDir folder",
+  );
+  let files: string[];
+  try {
+    files = await readdir(dir);
+  } catch (error) {
+    // Usually a package published without its migrations/ folder ("files" in package.json).
+    throw new MigrationError(
+      "MIGRATION_DIR_UNREADABLE",
+      `Cannot read the migrations folder ${dir.href}: ${(error as Error).message}. Check that the package ships its migrations/ folder.`,
+      { cause: error },
+    );
+  }
+  const names = files.filter((name) => name.endsWith(".sql")).sort();
   return Promise.all(
     names.map(async (name) => {
       const match = MIGRATION_FILE.exec(name);

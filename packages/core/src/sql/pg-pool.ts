@@ -22,7 +22,8 @@ export interface PgPoolOptions {
 }
 
 const millis = z.number().int().positive().max(2_147_483_647);
-const optionsSchema = z.object({
+// Strict: a misspelt timeout would otherwise quietly leave its default in place.
+const optionsSchema = z.strictObject({
   connectionString: z.string().min(1),
   max: z.number().int().positive().max(10_000).optional(),
   connectionTimeoutMillis: millis.optional(),

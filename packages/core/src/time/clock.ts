@@ -1,3 +1,7 @@
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
+import { abortSignalSchema } from "../input/injected-schemas.js";
+
 /** Milliseconds since the epoch. Injected everywhere so tests control time instead of sleeping. */
 export interface Clock {
   now(): number;
@@ -8,8 +12,16 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+const sleepArgumentsSchema = z.object({
+  // Finite: setTimeout turns Infinity (or anything over 2^31-1 ms) into 1 ms.
+  ms: z.number(),
+  signal: abortSignalSchema.optional(),
+});
+
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
+    // Checked here, not in the timer: a bad signal would throw there and crash the process.
+    parseInput(sleepArgumentsSchema, { ms, signal }, "realSleep arguments");
     if (signal?.aborted) {
       reject(signal.reason);
       return;

@@ -25,7 +25,8 @@ export interface PostgresTokenStoreOptions {
 
 const argumentsSchema = z.object({
   executor: sqlExecutorSchema,
-  options: z.object({
+  // Strict: a misspelt `table` would quietly point the store at the default table.
+  options: z.strictObject({
     schema: z.string().optional(),
     table: z.string().optional(),
     clock: clockSchema.optional(),

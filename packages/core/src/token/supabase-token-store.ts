@@ -31,7 +31,8 @@ export const ACQUIRE_TOKEN_LEASE_FUNCTION = "lunas_acquire_token_lease";
 
 const argumentsSchema = z.object({
   client: portSchema<SupabaseClient>("SupabaseClient", ["from", "rpc", "schema"]),
-  options: z.object({
+  // Strict: a misspelt `table` would quietly point the store at the default table.
+  options: z.strictObject({
     table: z.string().optional(),
     schema: z.string().optional(),
     clock: clockSchema.optional(),

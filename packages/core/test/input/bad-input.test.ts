@@ -1,7 +1,27 @@
-import { jwtExpiry, MemoryTokenStore } from "@lunas/core";
+import {
+  callableSchema,
+  createIdempotentProcessor,
+  createWebhookProcessor,
+  jwtExpiry,
+  MemoryIdempotencyStore,
+  MemoryTokenStore,
+  parseInput,
+  portSchema,
+  realSleep,
+  type SqlExecutor,
+} from "@lunas/core";
 import { createPgliteBossDb } from "@lunas/core/pg-boss";
-import { ManualClock } from "@lunas/core/testing";
+import {
+  createPgPool,
+  migrateCore,
+  PostgresIdempotencyStore,
+  PostgresTokenStore,
+} from "@lunas/core/postgres";
+import { SupabaseTokenStore } from "@lunas/core/supabase";
+import { createPgliteTestDatabase, ManualClock } from "@lunas/core/testing";
+import { createClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 
 const invalid = expect.objectContaining({ code: "INVALID_ARGUMENT" });
 
@@ -35,5 +55,100 @@ describe("bad input to small public functions gives INVALID_ARGUMENT", () => {
     for (const bad of [undefined, {}, { query: async () => ({ rows: [] }) }]) {
       expect(() => createPgliteBossDb(bad as never)).toThrow(invalid);
     }
+  });
+});
+
+describe("bad input to the helpers other packages build on gives INVALID_ARGUMENT", () => {
+  it("realSleep rejects a bad ms or a non-signal instead of crashing the process from its timer", async () => {
+    for (const ms of [Number.NaN, Number.POSITIVE_INFINITY, "5", undefined]) {
+      await expect(realSleep(ms as never)).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+    // Before the check, this rejected nothing: the timer threw on removeEventListener.
+    for (const signal of [{ aborted: false }, "abort", 5]) {
+      await expect(realSleep(1, signal as never)).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining("signal"),
+      });
+    }
+    await expect(realSleep(1, new AbortController().signal)).resolves.toBeUndefined();
+  });
+
+  it("parseInput, callableSchema and portSchema refuse arguments they cannot use", () => {
+    for (const bad of [undefined, null, {}, "schema"]) {
+      expect(() => parseInput(bad as never, 1, "value")).toThrow(invalid);
+    }
+    expect(parseInput(z.number(), 1, "value")).toBe(1);
+    for (const bad of [5, "", {}]) expect(() => callableSchema(bad as never)).toThrow(invalid);
+    expect(() => portSchema(undefined as never, ["get"] as never)).toThrow(invalid);
+    for (const bad of [undefined, [], "get", [5]]) {
+      expect(() => portSchema("Store", bad as never)).toThrow(invalid);
+    }
+  });
+
+  it("migrateCore refuses options that are not an object of known fields, before any SQL", async () => {
+    const db = await createPgliteTestDatabase();
+    try {
+      for (const bad of [null, 5, { schemaName: "x" }]) {
+        await expect(migrateCore(db.executor, bad as never)).rejects.toMatchObject({
+          code: "INVALID_ARGUMENT",
+        });
+      }
+      const { rows } = await db.executor.query(
+        "select 1 from pg_tables where tablename = 'lunas_migrations'",
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+// A misspelt option used to be dropped silently, so the function ran with the
+// default: another table, a 60 s lease, the whole body as fingerprint.
+describe("a misspelt option is INVALID_ARGUMENT naming it, not silently the default", () => {
+  // Only the shape matters: the constructors throw before any query.
+  const executor: SqlExecutor = {
+    query: async () => ({ rows: [], rowCount: 0 }),
+    exec: async () => {},
+    transaction: async (fn) => fn(executor),
+  };
+  const client = createClient("http://supabase.test", "service-role-key", {
+    auth: { persistSession: false, autoRefreshToken: false },
+  });
+  const store = new MemoryIdempotencyStore();
+  const processor = createIdempotentProcessor({ store });
+  const webhook = {
+    processor,
+    verify: () => true,
+    parse: (body: unknown) => body,
+    key: () => "k",
+    handle: async () => {},
+  };
+  const misspelt = expect.objectContaining({
+    code: "INVALID_ARGUMENT",
+    message: expect.stringMatching(/Unrecognized key.*"(leaseMS|fingerprnt|tabel|queryTimeoutMs)"/),
+  });
+
+  it.each([
+    [
+      "createIdempotentProcessor",
+      () => createIdempotentProcessor({ store, leaseMS: 5_000 } as never),
+    ],
+    [
+      "createWebhookProcessor",
+      () => createWebhookProcessor({ ...webhook, fingerprnt: () => 1 } as never),
+    ],
+    [
+      "createPgPool",
+      () => createPgPool({ connectionString: "postgres://x", queryTimeoutMs: 1 } as never),
+    ],
+    ["PostgresTokenStore", () => new PostgresTokenStore(executor, { tabel: "t" } as never)],
+    [
+      "PostgresIdempotencyStore",
+      () => new PostgresIdempotencyStore(executor, { tabel: "t" } as never),
+    ],
+    ["SupabaseTokenStore", () => new SupabaseTokenStore(client, { tabel: "t" } as never)],
+  ])("%s", (_name, create) => {
+    expect(create).toThrow(misspelt);
   });
 });

@@ -198,6 +198,10 @@ describe("retry", () => {
     [{ random: 0.5 }, "random"],
     [{ onRetry: {} }, "onRetry"],
     [{ signal: "abort" }, "signal"],
+    [{ signal: { aborted: false } }, "signal"],
+    [{ maxAttempt: 3 }, "maxAttempt"],
+    [5, "options"],
+    [null, "options"],
   ])("rejects bad options %o before running fn", async (options, field) => {
     let ran = false;
     const error = await retry(async () => {
@@ -237,6 +241,25 @@ describe("computeBackoffDelay", () => {
 
   it.each([[0], [-1], [1.5], [Number.NaN]])("rejects attempt %s", (attempt) => {
     expect(() => computeBackoffDelay(attempt)).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    [null, "options"],
+    [5, "options"],
+    [{ baseDelay: 100 }, "baseDelay"],
+  ])("rejects options %o with INVALID_ARGUMENT naming %s", (options, field) => {
+    expect(() => computeBackoffDelay(1, options as never)).toThrow(
+      expect.objectContaining({
+        code: "INVALID_ARGUMENT",
+        message: expect.stringContaining(field),
+      }),
+    );
+  });
+
+  it("rejects a random that is not a function", () => {
+    expect(() => computeBackoffDelay(1, {}, 0.5 as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 
   it.each([[1], [1.2], [-0.1], [Number.NaN]])("rejects random() returning %s", (value) => {

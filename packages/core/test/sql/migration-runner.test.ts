@@ -177,6 +177,22 @@ describe("readMigrationsDir", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("refuses what is not a folder's file: URL with INVALID_ARGUMENT, and a missing folder with MIGRATION_DIR_UNREADABLE", async () => {
+    for (const bad of [undefined, "migrations/", new URL("https://example.com/m/")]) {
+      await expect(readMigrationsDir(bad as never)).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+      });
+    }
+    // No trailing slash: files would be looked up next to the folder instead of in it.
+    await expect(readMigrationsDir(pathToFileURL(tmpdir()))).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining("must end with /"),
+    });
+    await expect(
+      readMigrationsDir(pathToFileURL(join(tmpdir(), "lunas-no-such-folder/"))),
+    ).rejects.toMatchObject({ code: "MIGRATION_DIR_UNREADABLE" });
+  });
 });
 
 describe("runMigrations' ledger with Supabase's roles", () => {
