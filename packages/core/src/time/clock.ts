@@ -13,7 +13,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 const sleepArgumentsSchema = z.object({
-  // Finite: setTimeout turns Infinity (or anything over 2^31-1 ms) into 1 ms.
+  // z.number() refuses NaN and ±Infinity, which setTimeout would quietly turn into 1 ms.
   ms: z.number(),
   signal: abortSignalSchema.optional(),
 });
