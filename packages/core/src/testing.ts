@@ -1,6 +1,10 @@
 export * from "./idempotency/testing.js";
 export * from "./jobs/testing.js";
 export {
+  createPostgrestStandIn,
+  type PostgrestStandInOptions,
+} from "./testing/postgrest-stand-in.js";
+export {
   createSupabaseLikeTestSchema,
   SUPABASE_API_ROLES,
   type SupabaseApiRole,

@@ -1,13 +1,13 @@
 import { migrateCore } from "@lunas/core/postgres";
 import { SupabaseIdempotencyStore } from "@lunas/core/supabase";
 import {
+  createPostgrestStandIn,
   createSupabaseLikeTestSchema,
   idempotencyStoreConformance,
   type TestDatabase,
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
-import { fakePostgrest } from "../fixtures/fake-postgrest.js";
 
 // SupabaseIdempotencyStore end to end: its supabase-js requests, answered by a
 // minimal PostgREST stand-in as service_role, against migration 0002's RPC
@@ -24,7 +24,13 @@ describe("SupabaseIdempotencyStore over PostgreSQL", () => {
   idempotencyStoreConformance("SupabaseIdempotencyStore", async () => {
     const client = createClient("https://lunasproj.supabase.co", "service-role-key", {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      global: { fetch: fakePostgrest(db.executor, db.schema, "service_role") },
+      global: {
+        fetch: createPostgrestStandIn({
+          executor: db.executor,
+          schema: db.schema,
+          role: "service_role",
+        }),
+      },
     });
     return {
       store: new SupabaseIdempotencyStore(client),

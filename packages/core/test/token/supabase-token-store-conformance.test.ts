@@ -1,12 +1,12 @@
 import { SupabaseTokenStore } from "@lunas/core/supabase";
 import {
+  createPostgrestStandIn,
   createSupabaseLikeTestSchema,
   type TestDatabase,
   tokenStoreConformance,
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
-import { fakePostgrest } from "../fixtures/fake-postgrest.js";
 import { migrateTokenStore } from "./fixtures/token-migration.js";
 
 // SupabaseTokenStore end to end: its supabase-js requests, answered by a minimal
@@ -26,7 +26,13 @@ describe("SupabaseTokenStore over PostgreSQL", () => {
     async ({ clock }) => {
       const client = createClient("https://lunasproj.supabase.co", "service-role-key", {
         auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-        global: { fetch: fakePostgrest(db.executor, db.schema, "service_role") },
+        global: {
+          fetch: createPostgrestStandIn({
+            executor: db.executor,
+            schema: db.schema,
+            role: "service_role",
+          }),
+        },
       });
       return {
         store: new SupabaseTokenStore(client, { clock }),

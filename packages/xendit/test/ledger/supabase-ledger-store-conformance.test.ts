@@ -1,10 +1,13 @@
-import { createSupabaseLikeTestSchema, type TestDatabase } from "@lunas/core/testing";
+import {
+  createPostgrestStandIn,
+  createSupabaseLikeTestSchema,
+  type TestDatabase,
+} from "@lunas/core/testing";
 import { migrateXendit } from "@lunas/xendit/postgres";
 import { SupabaseLedgerStore } from "@lunas/xendit/supabase";
 import { ledgerStoreConformance } from "@lunas/xendit/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
-import { fakePostgrest } from "./fake-postgrest.js";
 
 // SupabaseLedgerStore end to end: its supabase-js requests, answered by a
 // minimal PostgREST stand-in as service_role, against the migrations' tables,
@@ -21,7 +24,13 @@ describe("SupabaseLedgerStore over PostgreSQL", () => {
   ledgerStoreConformance("SupabaseLedgerStore", async () => {
     const client = createClient("https://lunasproj.supabase.co", "service-role-key", {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      global: { fetch: fakePostgrest(db.executor, db.schema, "service_role") },
+      global: {
+        fetch: createPostgrestStandIn({
+          executor: db.executor,
+          schema: db.schema,
+          role: "service_role",
+        }),
+      },
     });
     return {
       store: new SupabaseLedgerStore(client),
