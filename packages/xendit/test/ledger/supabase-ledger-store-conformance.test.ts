@@ -25,11 +25,7 @@ describe("SupabaseLedgerStore over PostgreSQL", () => {
     const client = createClient("https://lunasproj.supabase.co", "service-role-key", {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       global: {
-        fetch: createPostgrestStandIn({
-          executor: db.executor,
-          schema: db.schema,
-          role: "service_role",
-        }),
+        fetch: createPostgrestStandIn({ ...db, role: "service_role" }),
       },
     });
     return {
