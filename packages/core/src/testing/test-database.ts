@@ -1,10 +1,11 @@
-import { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
+import { LunasError } from "../errors/lunas-error.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { quoteIdentifier } from "../sql/identifier.js";
-import { createPgExecutor } from "../sql/pg-executor.js";
-import { createPgPool } from "../sql/pg-pool.js";
-import { createPgliteExecutor } from "../sql/pglite-executor.js";
+
+// The drivers are loaded when a helper is called, not when `@lunas/core/testing`
+// is imported: both are optional peers, and an integrator who runs only the
+// conformance suites against a Redis or DynamoDB adapter has neither installed.
 
 export interface TestDatabase {
   executor: SqlExecutor;
@@ -31,12 +32,17 @@ export async function createPostgresTestSchema(prefix = "t"): Promise<TestDataba
   const connectionString = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const schema = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   quoteIdentifier(schema);
+  const [{ createPgPool }, { createPgExecutor }] = await Promise.all([
+    import("../sql/pg-pool.js"),
+    import("../sql/pg-executor.js"),
+  ]);
   const pool = createPgPool({ connectionString, max: 20, connectionTimeoutMillis: 5_000 });
   try {
     await pool.query(`create schema ${quoteIdentifier(schema)}`);
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new Error(
+    throw new LunasError(
+      "TEST_DATABASE_UNREACHABLE",
       `PostgreSQL is not reachable at ${connectionString.replace(/\/\/[^@]*@/, "//***@")}: ${(error as Error).message}. ` +
         "Start PostgreSQL or set DATABASE_URL; these tests need a real server.",
       { cause: error },
@@ -59,6 +65,10 @@ export async function createPostgresTestSchema(prefix = "t"): Promise<TestDataba
 
 /** A new in-memory PGlite database (its own world, nothing to clean but the instance). */
 export async function createPgliteTestDatabase(schema = "public"): Promise<TestDatabase> {
+  const [{ PGlite }, { createPgliteExecutor }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("../sql/pglite-executor.js"),
+  ]);
   const db = await PGlite.create();
   return {
     executor: createPgliteExecutor(db),

@@ -25,3 +25,13 @@ describe.each([
 it("the scanner does see Node imports where they exist (the postgres entry)", () => {
   expect([...runtimeImportGraph("core/src/postgres.ts").external].some(isNodeBuiltin)).toBe(true);
 });
+
+// The drivers are optional peers: importing the conformance suites must not
+// need them (an integrator testing a Redis adapter has neither installed);
+// the test-database helpers load them when called.
+it("the testing entry loads no database driver until a test-database helper is called", () => {
+  const { external } = runtimeImportGraph("core/src/testing.ts");
+  expect([...external].filter((name) => /^(pg|pg-boss|@electric-sql\/pglite)$/.test(name))).toEqual(
+    [],
+  );
+});
