@@ -18,6 +18,10 @@ const sleepArgumentsSchema = z.object({
   signal: abortSignalSchema.optional(),
 });
 
+// setTimeout fires after 1 ms for anything over 2^31 - 1 ms (about 24.8 days),
+// so a longer wait is taken in steps of at most that.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     // Checked here, not in the timer: a bad signal would throw there and crash the process.
@@ -26,13 +30,21 @@ export const realSleep: Sleep = (ms, signal) =>
       reject(signal.reason);
       return;
     }
+    let remaining = Math.max(0, ms);
+    let timer: ReturnType<typeof setTimeout>;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
+    const step = () => {
+      const wait = Math.min(remaining, MAX_TIMER_MS);
+      remaining -= wait;
+      timer = setTimeout(() => {
+        if (remaining > 0) return step();
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, wait);
+    };
+    step();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
