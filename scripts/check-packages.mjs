@@ -19,8 +19,36 @@ for (const dir of readdirSync("packages")) {
     }
   }
 }
+// `changeset status --since=HEAD` validates .changeset/config.json (a config
+// naming a package that does not exist made `pnpm changeset`, and so every
+// release, fail while nothing else noticed). It needs no `main` branch, which a
+// CI checkout may not have, but it skips the pending changesets, so their
+// frontmatter is checked here: every name a workspace package, every bump valid.
+try {
+  execFileSync("pnpm", ["exec", "changeset", "status", "--since=HEAD"], { stdio: "inherit" });
+} catch {
+  failures.push("changesets: .changeset/config.json is invalid");
+}
+const workspaceNames = new Set(
+  ["packages", "examples", "."].flatMap((root) =>
+    (root === "." ? ["bench"] : readdirSync(root)).map(
+      (dir) => JSON.parse(readFileSync(`${root}/${dir}/package.json`, "utf8")).name,
+    ),
+  ),
+);
+for (const file of readdirSync(".changeset").filter(
+  (f) => f.endsWith(".md") && f !== "README.md",
+)) {
+  const frontmatter = /^---\n([\s\S]*?)\n---/.exec(readFileSync(`.changeset/${file}`, "utf8"));
+  const entries = (frontmatter?.[1] ?? "").split("\n").filter((line) => line.trim() !== "");
+  if (entries.length === 0) failures.push(`changesets: ${file} has no frontmatter`);
+  for (const line of entries) {
+    const entry = /^\s*"([^"]+)"\s*:\s*(patch|minor|major)\s*$/.exec(line);
+    if (!entry || !workspaceNames.has(entry[1])) failures.push(`changesets: ${file}: ${line}`);
+  }
+}
 if (failures.length > 0) {
   console.error(`\nPackage checks failed:\n  ${failures.join("\n  ")}`);
   process.exit(1);
 }
-console.log("\npublint and attw passed for every package");
+console.log("\npublint and attw passed for every package; changesets are valid");
