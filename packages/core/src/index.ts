@@ -1,5 +1,6 @@
 export { InvalidArgumentError, LunasError } from "./errors/lunas-error.js";
 export { parseInput } from "./errors/parse-input.js";
+export { ResponseBodyTimeoutError, readBodyWithin } from "./http/response-body.js";
 export type {
   ClaimOutcome,
   ClaimRequest,

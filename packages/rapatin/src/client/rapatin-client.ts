@@ -5,6 +5,8 @@ import {
   createTokenProvider,
   MemoryTokenStore,
   parseInput,
+  ResponseBodyTimeoutError,
+  readBodyWithin,
   systemClock,
   type TokenEvent,
   TokenFetchError,
@@ -22,7 +24,6 @@ import {
   RapatinNetworkError,
   RapatinTimeoutError,
 } from "./rapatin-errors.js";
-import { BodyDeadlineError, readBodyWithin } from "./response-body.js";
 import {
   type CreateScheduleInput,
   createScheduleInputSchema,
@@ -185,7 +186,8 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
           text = await readBodyWithin(response, timeoutMs, cut);
         } catch (error) {
           if (callerSignal?.aborted) throw error;
-          if (error instanceof BodyDeadlineError) throw new RapatinTimeoutError(what, timeoutMs);
+          if (error instanceof ResponseBodyTimeoutError)
+            throw new RapatinTimeoutError(what, timeoutMs);
           const reason = error instanceof Error ? error.message : String(error);
           throw new RapatinNetworkError(what, { cause: { message: reason } });
         }

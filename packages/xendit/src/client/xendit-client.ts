@@ -1,4 +1,4 @@
-import { callableSchema, parseInput } from "@lunas/core";
+import { callableSchema, parseInput, ResponseBodyTimeoutError, readBodyWithin } from "@lunas/core";
 import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
 import { z } from "zod";
 import {
@@ -161,15 +161,12 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
     }
 
     let text: string;
-    const timer = setTimeout(() => bodyDeadline.abort(), timeoutMs);
     try {
-      text = await response.text();
+      text = await readBodyWithin(response, timeoutMs, bodyDeadline);
     } catch (error) {
       if (opts.signal?.aborted) throw error;
-      if (bodyDeadline.signal.aborted) throw new XenditTimeoutError(what, timeoutMs);
+      if (error instanceof ResponseBodyTimeoutError) throw new XenditTimeoutError(what, timeoutMs);
       throw new XenditNetworkError(what, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
     let json: unknown;
     try {
