@@ -63,6 +63,9 @@ const retryOptionsSchema = z.strictObject({
   onRetry: callableSchema<NonNullable<RetryOptions["onRetry"]>>().optional(),
 });
 
+// Built once: retry() wraps calls on hot paths, and the schema does not depend on T.
+const retryArgumentsSchema = z.object({ fn: callableSchema(), options: retryOptionsSchema });
+
 /**
  * Runs `fn` until it succeeds, waiting with exponential backoff and full
  * jitter between attempts (see `computeBackoffDelay`).
@@ -82,11 +85,7 @@ export async function retry<T>(
   fn: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
   options: RetryOptions = {},
 ): Promise<T> {
-  const { options: opts } = parseInput(
-    z.object({ fn: callableSchema<typeof fn>(), options: retryOptionsSchema }),
-    { fn, options },
-    "retry arguments",
-  );
+  const { options: opts } = parseInput(retryArgumentsSchema, { fn, options }, "retry arguments");
   const { signal } = opts;
 
   for (let attempt = 1; ; attempt++) {
