@@ -4,10 +4,19 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
+const packageDirs = readdirSync("packages").map((dir) => `packages/${dir}`);
+const workspaceDirs = [
+  ...packageDirs,
+  ...readdirSync("examples").map((dir) => `examples/${dir}`),
+  "bench",
+];
+const nameOf = new Map(
+  workspaceDirs.map((dir) => [dir, JSON.parse(readFileSync(`${dir}/package.json`, "utf8")).name]),
+);
+
 const failures = [];
-for (const dir of readdirSync("packages")) {
-  const cwd = `packages/${dir}`;
-  const { name } = JSON.parse(readFileSync(`${cwd}/package.json`, "utf8"));
+for (const cwd of packageDirs) {
+  const name = nameOf.get(cwd);
   for (const [tool, args] of [
     ["publint", ["--strict"]],
     ["attw", ["--pack", ".", "--profile", "node16"]],
@@ -29,13 +38,7 @@ try {
 } catch {
   failures.push("changesets: .changeset/config.json is invalid");
 }
-const workspaceNames = new Set(
-  ["packages", "examples", "."].flatMap((root) =>
-    (root === "." ? ["bench"] : readdirSync(root)).map(
-      (dir) => JSON.parse(readFileSync(`${root}/${dir}/package.json`, "utf8")).name,
-    ),
-  ),
-);
+const workspaceNames = new Set(nameOf.values());
 for (const file of readdirSync(".changeset").filter(
   (f) => f.endsWith(".md") && f !== "README.md",
 )) {
