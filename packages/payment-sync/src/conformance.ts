@@ -1,0 +1,11 @@
+export {
+  type EntitlementStoreConformanceContext,
+  type EntitlementStoreFactory,
+  entitlementStoreConformance,
+} from "./testing/entitlement-store-conformance.js";
+export {
+  type PaymentSourceConformanceContext,
+  type PaymentSourceConformanceOptions,
+  type PaymentSourceFactory,
+  paymentSourceConformance,
+} from "./testing/payment-source-conformance.js";
