@@ -27,7 +27,6 @@ export interface EntitlementStore {
   dedupe(userId: string, itemId: string): Promise<{ removed: number }>;
 }
 
-
 /** Refuses an object that is not an `EntitlementStore` before anything runs. */
 export const entitlementStoreSchema = portSchema<EntitlementStore>("EntitlementStore", [
   "listUsers",

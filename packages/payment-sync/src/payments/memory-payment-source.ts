@@ -15,7 +15,10 @@ export class MemoryPaymentSource implements PaymentSource {
     const start = request.cursor === null ? 0 : upperBound(users, request.cursor);
     const items = users.slice(start, start + request.limit);
     const last = items.at(-1);
-    return { items, cursor: start + items.length < users.length && last !== undefined ? last : null };
+    return {
+      items,
+      cursor: start + items.length < users.length && last !== undefined ? last : null,
+    };
   }
 
   async paymentsOf(userIds: readonly string[]): Promise<Payment[]> {

@@ -41,7 +41,6 @@ export interface PaymentSource {
   recordPayment?(payment: Payment): Promise<{ recorded: boolean }>;
 }
 
-
 /** Refuses an object that is not a `PaymentSource` before anything runs. */
 export const paymentSourceSchema = portSchema<PaymentSource>("PaymentSource", [
   "listPaymentUsers",

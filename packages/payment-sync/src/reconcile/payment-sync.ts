@@ -1,7 +1,14 @@
 import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
 import { z } from "zod";
-import { type EntitlementStore, entitlementStoreSchema } from "../entitlements/entitlement-store.js";
-import { type Payment, type PaymentSource, paymentSourceSchema } from "../payments/payment-source.js";
+import {
+  type EntitlementStore,
+  entitlementStoreSchema,
+} from "../entitlements/entitlement-store.js";
+import {
+  type Payment,
+  type PaymentSource,
+  paymentSourceSchema,
+} from "../payments/payment-source.js";
 import type { ReconciliationReport, UserDrift } from "../report/report-schema.js";
 import { retryingCalls } from "./port-calls.js";
 import { type ReconcileOptions, reconcile } from "./reconcile.js";
@@ -31,7 +38,10 @@ export interface PaymentSync {
   /** One user's state, nothing changed. */
   validateUser(userId: string): Promise<UserState>;
   /** Repairs one user as `fix` would (grants, dedupes; revokes only with `revokeExtra`). */
-  syncUser(userId: string, options?: { dryRun?: boolean; revokeExtra?: boolean }): Promise<UserState>;
+  syncUser(
+    userId: string,
+    options?: { dryRun?: boolean; revokeExtra?: boolean },
+  ): Promise<UserState>;
   /**
    * Whether the user may use the item: a successful payment answers yes even
    * when the grant was never written; otherwise the grant decides.
@@ -55,7 +65,11 @@ const accessSchema = z.strictObject({ userId: idSchema, itemId: idSchema });
 
 /** The engine bound to one source and one store, with the per-user verbs of the original system. */
 export function createPaymentSync(options: PaymentSyncOptions): PaymentSync {
-  const { source, entitlements, clock } = parseInput(optionsSchema, options, "payment sync options");
+  const { source, entitlements, clock } = parseInput(
+    optionsSchema,
+    options,
+    "payment sync options",
+  );
   const call = retryingCalls({ maxAttempts: 3, baseDelayMs: 200 });
 
   const readUser = async (userId: string) => {
@@ -91,7 +105,9 @@ export function createPaymentSync(options: PaymentSyncOptions): PaymentSync {
       if (!found) return { userId, payments, items: record?.items ?? null, drift: null };
       const plan = planFixes(found, run.revokeExtra);
       const fixed = run.dryRun ? plan : await applyFixes(entitlements, userId, plan, call);
-      const after = run.dryRun ? record : ((await call(() => entitlements.getUsers([userId])))[0] ?? null);
+      const after = run.dryRun
+        ? record
+        : ((await call(() => entitlements.getUsers([userId])))[0] ?? null);
       return { userId, payments, items: after?.items ?? null, drift: { ...found, fixed } };
     },
 

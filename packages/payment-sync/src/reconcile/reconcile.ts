@@ -72,10 +72,12 @@ const optionsSchema = z.strictObject({
   revokeExtra: z.boolean().default(false),
   concurrency: z.number().int().min(1).max(64).default(4),
   batchSize: z.number().int().min(1).max(10_000).default(500),
-  signal: z.custom<AbortSignal>(
-    (value) => typeof (value as AbortSignal | null)?.aborted === "boolean",
-    "must be an AbortSignal",
-  ).optional(),
+  signal: z
+    .custom<AbortSignal>(
+      (value) => typeof (value as AbortSignal | null)?.aborted === "boolean",
+      "must be an AbortSignal",
+    )
+    .optional(),
   onProgress: callableSchema<(progress: ReconcileProgress) => void>().optional(),
   clock: clockSchema.default(systemClock),
   maxAttempts: z.number().int().min(1).max(20).default(3),
@@ -85,7 +87,8 @@ const optionsSchema = z.strictObject({
 
 function errorOf(userId: string | null, error: unknown): ReconciliationError {
   // A port error's cause (RetryExhausted wraps the last one) says more than the wrapper.
-  const shown = error instanceof LunasError && error.code === "RETRY_EXHAUSTED" ? error.cause : error;
+  const shown =
+    error instanceof LunasError && error.code === "RETRY_EXHAUSTED" ? error.cause : error;
   return {
     userId,
     code: shown instanceof LunasError ? shown.code : "PORT_CALL_FAILED",

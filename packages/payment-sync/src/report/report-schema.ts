@@ -72,9 +72,7 @@ export const reconciliationReportSchema = z
     startedAt: z.string().describe("ISO 8601"),
     finishedAt: z.string().describe("ISO 8601"),
     durationMs: z.number().min(0),
-    complete: z
-      .boolean()
-      .describe("False when the run was aborted before every user was checked"),
+    complete: z.boolean().describe("False when the run was aborted before every user was checked"),
     totals: z.object({
       usersChecked: z.number().int().min(0),
       paymentsChecked: z.number().int().min(0),

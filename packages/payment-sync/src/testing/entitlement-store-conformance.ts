@@ -66,7 +66,12 @@ export function entitlementStoreConformance(name: string, factory: EntitlementSt
         { userId: "User@Example.com", items: ["c-1"] },
         { userId: "registered", items: [] },
       ]);
-      const found = await store.getUsers(["user@example.com", "User@Example.com", "registered", "nobody"]);
+      const found = await store.getUsers([
+        "user@example.com",
+        "User@Example.com",
+        "registered",
+        "nobody",
+      ]);
       expect(
         found.sort((a, b) => (a.userId < b.userId ? -1 : 1)),
         "existing users only",
@@ -91,7 +96,9 @@ export function entitlementStoreConformance(name: string, factory: EntitlementSt
       const same = await Promise.all(Array.from({ length: 10 }, () => store.grant("u", "c-1")));
       expect(same.filter((o) => o.granted).length, "one grant wins").toBe(1);
       expect(await itemsOf(store, "u"), "one copy").toEqual(["c-1"]);
-      const absent = await Promise.all(Array.from({ length: 10 }, () => store.grant("fresh", "c-1")));
+      const absent = await Promise.all(
+        Array.from({ length: 10 }, () => store.grant("fresh", "c-1")),
+      );
       expect(absent.filter((o) => o.granted).length, "one grant wins for an absent user").toBe(1);
       expect(await itemsOf(store, "fresh"), "one copy for an absent user").toEqual(["c-1"]);
       await Promise.all(Array.from({ length: 8 }, (_, i) => store.grant("u", `d-${i}`)));

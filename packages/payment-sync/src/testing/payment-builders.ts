@@ -46,7 +46,12 @@ export function driftScenario(cleanUsers = 7): DriftScenario {
     buildPayment({ paymentId: "pay-extra", userId: "u-extra", itemId: "course-a" }),
     buildPayment({ paymentId: "pay-dup", userId: "u-dup", itemId: "course-a" }),
     buildPayment({ paymentId: "pay-absent-1", userId: "u-no-record", itemId: "course-c" }),
-    buildPayment({ paymentId: "pay-absent-2", userId: "u-no-record", itemId: "course-c", amount: 99_000 }),
+    buildPayment({
+      paymentId: "pay-absent-2",
+      userId: "u-no-record",
+      itemId: "course-c",
+      amount: 99_000,
+    }),
     buildPayment({ paymentId: "pay-all", userId: "u-everything", itemId: "course-a" }),
     buildPayment({ paymentId: "pay-all-2", userId: "u-everything", itemId: "course-b" }),
   ];

@@ -92,8 +92,12 @@ export function paymentSourceConformance(
         pay({ paymentId: "p-4", userId: "other", itemId: "course-4", amount: 2 }),
       ];
       const source = await open(payments);
-      const sorted = (list: Payment[]) => [...list].sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
-      expect(sorted(await source.paymentsOf(["User@Example.com"])), "case-sensitive user ids").toEqual([odd]);
+      const sorted = (list: Payment[]) =>
+        [...list].sort((a, b) => (a.paymentId < b.paymentId ? -1 : 1));
+      expect(
+        sorted(await source.paymentsOf(["User@Example.com"])),
+        "case-sensitive user ids",
+      ).toEqual([odd]);
       expect(sorted(await source.paymentsOf(["other", "nobody"])), "two users").toEqual(
         sorted(payments.slice(2)),
       );
@@ -109,11 +113,16 @@ export function paymentSourceConformance(
         Array.from({ length: 10 }, () => source.recordPayment?.(payment)),
       );
       expect(outcomes.filter((o) => o?.recorded).length, "one delivery records").toBe(1);
-      expect(await source.recordPayment({ ...payment, amount: 1 }), "a replay changes nothing").toEqual({
+      expect(
+        await source.recordPayment({ ...payment, amount: 1 }),
+        "a replay changes nothing",
+      ).toEqual({
         recorded: false,
       });
       expect(await source.paymentsOf(["u-77"]), "stored once, first version").toEqual([payment]);
-      expect((await source.listPaymentUsers({ cursor: null, limit: 10 })).items, "listed").toEqual(["u-77"]);
+      expect((await source.listPaymentUsers({ cursor: null, limit: 10 })).items, "listed").toEqual([
+        "u-77",
+      ]);
     });
   });
 }

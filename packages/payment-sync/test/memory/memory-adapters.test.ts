@@ -1,5 +1,8 @@
 import { MemoryEntitlementStore, MemoryPaymentSource } from "@lunas/payment-sync";
-import { entitlementStoreConformance, paymentSourceConformance } from "@lunas/payment-sync/conformance";
+import {
+  entitlementStoreConformance,
+  paymentSourceConformance,
+} from "@lunas/payment-sync/conformance";
 
 paymentSourceConformance("MemoryPaymentSource", async ({ payments }) => ({
   source: new MemoryPaymentSource(payments),
