@@ -139,8 +139,9 @@ export async function reconcile(options: ReconcileOptions): Promise<Reconciliati
       const plan = planFixes(found, revokeExtra);
       if (dryRun) fixed = plan;
       else {
+        fixed = { granted: [], revoked: [], deduplicated: [] };
         try {
-          fixed = await applyFixes(entitlements, found.userId, plan, call);
+          await applyFixes(entitlements, found.userId, plan, call, fixed);
         } catch (error) {
           errors.push(errorOf(found.userId, error));
         }

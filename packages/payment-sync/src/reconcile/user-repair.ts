@@ -22,16 +22,17 @@ export function planFixes(drift: FoundDrift, revokeExtra: boolean): Fixes {
 }
 
 /**
- * Applies a plan, answering what really changed: a grant another writer made
- * first is not counted, so a report never claims a change it did not make.
+ * Applies a plan, recording into `done` what really changed: a grant another
+ * writer made first is not counted, so a report never claims a change it did
+ * not make. When a step throws, `done` still holds the steps before it.
  */
 export async function applyFixes(
   entitlements: EntitlementStore,
   userId: string,
   plan: Fixes,
   call: <T>(fn: () => Promise<T>) => Promise<T>,
+  done: Fixes = { granted: [], revoked: [], deduplicated: [] },
 ): Promise<Fixes> {
-  const done: Fixes = { granted: [], revoked: [], deduplicated: [] };
   for (const item of plan.granted) {
     if ((await call(() => entitlements.grant(userId, item))).granted) done.granted.push(item);
   }
