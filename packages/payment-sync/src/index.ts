@@ -4,6 +4,18 @@ export {
   type UserEntitlements,
 } from "./entitlements/entitlement-store.js";
 export { MemoryEntitlementStore } from "./entitlements/memory-entitlement-store.js";
+export {
+  isMidtransPaid,
+  type MidtransNotification,
+  midtransNotificationSchema,
+  midtransTimeToIso,
+} from "./midtrans/midtrans-notification.js";
+export {
+  createMidtransNotificationHandler,
+  type MidtransNotificationHandlerOptions,
+  type MidtransOutcome,
+} from "./midtrans/midtrans-notification-handler.js";
+export { constantTimeEqual, midtransSignature } from "./midtrans/midtrans-signature.js";
 export { MemoryPaymentSource } from "./payments/memory-payment-source.js";
 export {
   type Page,

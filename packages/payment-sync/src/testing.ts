@@ -1,4 +1,6 @@
 // Fakes and builders only: this entry must load without vitest (see ./conformance for the suites).
+
+export { buildMidtransNotification, midtransRequest } from "./testing/midtrans-builders.js";
 export {
   buildPayment,
   type DriftScenario,
