@@ -80,11 +80,13 @@ const resolvedOrderSchema = z.strictObject({
 export function createMidtransNotificationHandler(
   options: MidtransNotificationHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  const { serverKey, processor, payments, entitlements, resolveOrder, onError, clock } = parseInput(
+  const { serverKey, processor, payments, entitlements, clock } = parseInput(
     optionsSchema,
     options,
     "Midtrans notification handler options",
   );
+  // Callbacks keep their declared types; the schema only checked they are functions.
+  const { resolveOrder, onError } = options;
   const recordPayment = payments.recordPayment?.bind(payments) as NonNullable<
     PaymentSource["recordPayment"]
   >;
