@@ -29,6 +29,7 @@ export {
   type PaymentSyncOptions,
   type UserState,
 } from "./reconcile/payment-sync.js";
+export { type FoundDrift, findUserDrift } from "./reconcile/user-drift.js";
 export {
   type ReconcileOptions,
   type ReconcileProgress,
