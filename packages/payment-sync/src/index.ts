@@ -29,12 +29,12 @@ export {
   type PaymentSyncOptions,
   type UserState,
 } from "./reconcile/payment-sync.js";
-export { type FoundDrift, findUserDrift } from "./reconcile/user-drift.js";
 export {
   type ReconcileOptions,
   type ReconcileProgress,
   reconcile,
 } from "./reconcile/reconcile.js";
+export { type FoundDrift, findUserDrift } from "./reconcile/user-drift.js";
 export {
   REPORT_SCHEMA_VERSION,
   type ReconciliationError,
