@@ -16,7 +16,7 @@ export default defineConfig([
       dynamodb: "src/dynamodb.ts",
       testing: "src/testing.ts",
       conformance: "src/conformance.ts",
-      "cli-api": "src/cli-api.ts",
+      cli: "src/cli.ts",
     },
     format: ["esm", "cjs"],
     dts: true,
@@ -25,7 +25,7 @@ export default defineConfig([
   // The bin: ESM only (it awaits at the top level), no types.
   {
     ...shared,
-    entry: { cli: "src/cli/bin.ts" },
+    entry: { "lunas-sync": "src/cli/bin.ts" },
     format: ["esm"],
     dts: false,
     clean: false,
