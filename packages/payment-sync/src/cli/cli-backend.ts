@@ -36,11 +36,15 @@ async function openPostgres(config: CliConfig): Promise<CliBackend> {
     config.source === "xendit"
       ? new postgres.XenditLedgerPaymentSource(executor, {
           schema,
+          orderColumns: { userId: config.orderUserColumn, itemId: config.orderItemColumn },
           ...(config.paymentsTable ? { paymentsTable: config.paymentsTable } : {}),
         })
       : new postgres.PostgresPaymentSource(executor, {
           schema,
           ...(config.paymentsTable ? { table: config.paymentsTable } : {}),
+          ...(config.paidStatuses
+            ? { paidWhen: { column: config.statusField, values: config.paidStatuses } }
+            : {}),
         });
   return {
     description: `PostgreSQL ${redactUrl(url)} schema ${schema} (${config.source === "xendit" ? "Xendit ledger" : "payments table"})`,
@@ -73,6 +77,9 @@ async function openDynamoDb(config: CliConfig): Promise<CliBackend> {
     source: new dynamodb.DynamoDbPaymentSource(client, {
       table: config.paymentsTable as string,
       userIndex: config.paymentsUserIndex,
+      ...(config.paidStatuses
+        ? { paidWhen: { attribute: config.statusField, values: config.paidStatuses } }
+        : {}),
     }),
     entitlements: new dynamodb.DynamoDbEntitlementStore(client, {
       table: config.usersTable as string,

@@ -30,6 +30,10 @@ Options (environment variable in brackets):
   --payments-table NAME         [DYNAMODB_PAYMENTS_TABLE | PAYMENT_SYNC_PAYMENTS_TABLE]
   --users-table NAME            [DYNAMODB_USERS_TABLE | PAYMENT_SYNC_USERS_TABLE]
   --payments-user-index NAME    [DYNAMODB_PAYMENTS_USER_INDEX] default userId-index
+  --paid-statuses A,B           [PAYMENT_SYNC_PAID_STATUSES] only rows whose status is one of these are payments
+  --status-field NAME           [PAYMENT_SYNC_STATUS_FIELD] default status
+  --order-user-column NAME      [PAYMENT_SYNC_ORDER_USER_COLUMN] xendit source, default user_id
+  --order-item-column NAME      [PAYMENT_SYNC_ORDER_ITEM_COLUMN] xendit source, default item_id
   --region NAME                 [AWS_REGION]
   --dynamodb-endpoint URL       [DYNAMODB_ENDPOINT] (a local DynamoDB)
   --batch-size N  --concurrency N
@@ -62,6 +66,19 @@ const configSchema = z
     paymentsTable: z.string().optional(),
     usersTable: z.string().optional(),
     paymentsUserIndex: z.string().default("userId-index"),
+    paidStatuses: z
+      .string()
+      .transform((list) =>
+        list
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+      )
+      .refine((list) => list.length > 0, "--paid-statuses must list at least one status")
+      .optional(),
+    statusField: z.string().min(1).default("status"),
+    orderUserColumn: z.string().min(1).default("user_id"),
+    orderItemColumn: z.string().min(1).default("item_id"),
     region: z.string().optional(),
     dynamodbEndpoint: z.url({ message: "--dynamodb-endpoint must be a URL" }).optional(),
     batchSize: positiveInt("--batch-size").optional(),
@@ -122,6 +139,10 @@ export function readCliConfig(
     usersTable:
       f["users-table"] ?? (dynamo ? env.DYNAMODB_USERS_TABLE : env.PAYMENT_SYNC_USERS_TABLE),
     paymentsUserIndex: f["payments-user-index"] ?? env.DYNAMODB_PAYMENTS_USER_INDEX,
+    paidStatuses: f["paid-statuses"] ?? env.PAYMENT_SYNC_PAID_STATUSES,
+    statusField: f["status-field"] ?? env.PAYMENT_SYNC_STATUS_FIELD,
+    orderUserColumn: f["order-user-column"] ?? env.PAYMENT_SYNC_ORDER_USER_COLUMN,
+    orderItemColumn: f["order-item-column"] ?? env.PAYMENT_SYNC_ORDER_ITEM_COLUMN,
     region: f.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     dynamodbEndpoint: f["dynamodb-endpoint"] ?? env.DYNAMODB_ENDPOINT,
     batchSize: f["batch-size"],
@@ -159,6 +180,10 @@ function parseFlags(argv: readonly string[]) {
       "payments-table": { type: "string" },
       "users-table": { type: "string" },
       "payments-user-index": { type: "string" },
+      "paid-statuses": { type: "string" },
+      "status-field": { type: "string" },
+      "order-user-column": { type: "string" },
+      "order-item-column": { type: "string" },
       region: { type: "string" },
       "dynamodb-endpoint": { type: "string" },
       "batch-size": { type: "string" },

@@ -25,6 +25,7 @@ describe("lunas-sync on DynamoDB (dynalite, a real child process)", () => {
       DYNAMODB_USERS_TABLE: names.users,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: "ap-southeast-1",
+      PAYMENT_SYNC_PAID_STATUSES: "settlement,capture",
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: secret,
       PAYMENT_SYNC_STATE_FILE: "/dev/null",
