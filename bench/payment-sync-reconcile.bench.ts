@@ -22,7 +22,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:
 const USERS = Number(process.env.BENCH_USERS ?? 200_000);
 const PER_USER = 5;
 const BATCH_SIZE = 1_000;
-const CONCURRENCY = 4;
+const CONCURRENCY = 2;
 
 interface Measured {
   mode: string;

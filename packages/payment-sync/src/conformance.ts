@@ -1,5 +1,6 @@
 export {
   type EntitlementStoreConformanceContext,
+  type EntitlementStoreConformanceOptions,
   type EntitlementStoreFactory,
   entitlementStoreConformance,
 } from "./testing/entitlement-store-conformance.js";

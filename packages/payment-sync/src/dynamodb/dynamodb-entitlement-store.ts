@@ -119,6 +119,11 @@ export class DynamoDbEntitlementStore implements EntitlementStore {
     return found;
   }
 
+  async absentUsers(userIds: readonly string[]): Promise<string[]> {
+    const present = new Set((await this.getUsers(userIds)).map((record) => record.userId));
+    return [...new Set(userIds)].filter((id) => !present.has(id));
+  }
+
   async grant(userId: string, itemId: string) {
     try {
       await this.#client.send(

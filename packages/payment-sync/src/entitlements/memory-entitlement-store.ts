@@ -24,6 +24,10 @@ export class MemoryEntitlementStore implements EntitlementStore {
     return [...new Set(userIds)].filter((id) => this.#users.has(id)).map((id) => this.#record(id));
   }
 
+  async absentUsers(userIds: readonly string[]): Promise<string[]> {
+    return [...new Set(userIds)].filter((id) => !this.#users.has(id));
+  }
+
   async grant(userId: string, itemId: string) {
     const items = this.#users.get(userId);
     if (!items) {

@@ -41,6 +41,7 @@ export class PostgresEntitlementStore implements EntitlementStore {
     first: string;
     after: string;
     get: string;
+    absent: string;
     grant: string;
     revoke: string;
     dedupe: string;
@@ -61,6 +62,8 @@ export class PostgresEntitlementStore implements EntitlementStore {
       first: `${select} order by ${id} limit $1`,
       after: `${select} where ${id} > $2 order by ${id} limit $1`,
       get: `${select} where ${id}::text = any($1::text[])`,
+      absent: `select u.id from unnest($1::text[]) as u(id)
+        where not exists (select 1 from ${t} where ${id}::text = u.id)`,
       // ON CONFLICT DO UPDATE re-checks its WHERE on the row's latest version
       // under the row lock: of two racing grants, the second sees the first's item.
       grant: `insert into ${t} as t (${id}, ${items}) values ($1, array[$2::text])
@@ -102,6 +105,12 @@ export class PostgresEntitlementStore implements EntitlementStore {
       [userIds],
     );
     return rows.map(toRecord);
+  }
+
+  async absentUsers(userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const { rows } = await this.#executor.query<{ id: string }>(this.#sql.absent, [userIds]);
+    return rows.map((row) => row.id);
   }
 
   async grant(userId: string, itemId: string) {

@@ -217,10 +217,14 @@ export async function reconcile(options: ReconcileOptions): Promise<Reconciliati
     async (userIds) => {
       const fresh = userIds.filter((id) => !absentSeen.has(id));
       if (fresh.length === 0) return;
-      const present = new Set(
-        (await call(() => entitlements.getUsers(fresh))).map((record) => record.userId),
-      );
-      const absent = fresh.filter((id) => !present.has(id) && !absentSeen.has(id));
+      const withoutRecord = entitlements.absentUsers
+        ? await call(() => entitlements.absentUsers?.(fresh) ?? Promise.resolve([]))
+        : await call(async () => {
+            const present = new Set((await entitlements.getUsers(fresh)).map((r) => r.userId));
+            return fresh.filter((id) => !present.has(id));
+          });
+      // Re-checked after the await: a concurrent page may have reported the same user.
+      const absent = [...new Set(withoutRecord)].filter((id) => !absentSeen.has(id));
       if (absent.length === 0) return;
       for (const id of absent) absentSeen.add(id);
       const payments = await call(() => source.paymentsOf(absent));

@@ -18,7 +18,16 @@ export type EntitlementStoreFactory = (
  * `entitlementStoreConformance("my store", async ({ users }) => ({ store, cleanup }))`.
  * It checks what was really written (read back through the store), not only what was answered.
  */
-export function entitlementStoreConformance(name: string, factory: EntitlementStoreFactory): void {
+export interface EntitlementStoreConformanceOptions {
+  /** `false` for a store without the optional `absentUsers` (it is then not tested). Default true. */
+  absentUsers?: boolean;
+}
+
+export function entitlementStoreConformance(
+  name: string,
+  factory: EntitlementStoreFactory,
+  options: EntitlementStoreConformanceOptions = {},
+): void {
   describe(`EntitlementStore conformance: ${name}`, () => {
     let cleanup: (() => Promise<void>) | undefined;
     const open = async (users: UserEntitlements[]) => {
@@ -81,6 +90,24 @@ export function entitlementStoreConformance(name: string, factory: EntitlementSt
       ]);
       expect(await store.getUsers([]), "no ids").toEqual([]);
     });
+
+    if (options.absentUsers !== false) {
+      it("absentUsers answers exactly the ids without a record", async () => {
+        const store = await open([
+          { userId: "User@Example.com", items: ["c-1"] },
+          { userId: "registered", items: [] },
+        ]);
+        expect(typeof store.absentUsers, "absentUsers is implemented").toBe("function");
+        const absent = await store.absentUsers?.([
+          "user@example.com",
+          "User@Example.com",
+          "registered",
+          "nobody",
+        ]);
+        expect(absent?.sort(), "ids without a record").toEqual(["nobody", "user@example.com"]);
+        expect(await store.absentUsers?.([]), "no ids").toEqual([]);
+      });
+    }
 
     it("grant adds an item once, appends after the existing ones and creates an absent user", async () => {
       const store = await open([{ userId: "u", items: ["c-1"] }]);

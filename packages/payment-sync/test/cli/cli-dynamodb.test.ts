@@ -6,7 +6,7 @@ import { startDynalite } from "../dynamodb/dynalite-server.js";
 import { expectValidReport } from "../reconcile/drift-suite.js";
 import { runCliProcess } from "./cli-process.js";
 
-describe("lunas-sync on DynamoDB (dynalite, a real child process)", () => {
+describe("lunas-sync on DynamoDB (dynalite, a real child process)", { timeout: 120_000 }, () => {
   let dynamo: Awaited<ReturnType<typeof startDynalite>>;
   let env: Record<string, string>;
   let users: DynamoDbEntitlementStore;

@@ -15,7 +15,7 @@ import { runCliProcess } from "./cli-process.js";
 
 const LINE = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] \[(DEBUG|INFO|WARN|ERROR)\] \S/;
 
-describe("lunas-sync on PostgreSQL (a real child process)", () => {
+describe("lunas-sync on PostgreSQL (a real child process)", { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let dir: string;
   let env: Record<string, string>;
@@ -154,15 +154,6 @@ describe("lunas-sync on PostgreSQL (a real child process)", () => {
     const bad = await runCliProcess(["fix", "--batch-size", "ten", "--bacth-size", "3"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Unknown option '--bacth-size'");
-    const missing = await runCliProcess(["validate"], {});
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("PostgreSQL needs --database-url or DATABASE_URL");
-    const unknown = await runCliProcess(["reconcile-all"], env);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain(
-      "the command must be one of migrate, validate, fix, sync, health, user",
-    );
-
     const secret = "pa55-w0rd-do-not-print";
     const down = await runCliProcess(["health", "--verbose"], {
       ...env,

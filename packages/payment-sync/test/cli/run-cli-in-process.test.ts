@@ -109,6 +109,37 @@ describe("runCli", () => {
     expect(JSON.parse(out.join("")).complete).toBe(false);
   });
 
+  it("exit 2 with every configuration problem named by flag and variable, before connecting", async () => {
+    let opened = 0;
+    const missing = harness({
+      argv: ["validate"],
+      env: {},
+      openBackend: async () => {
+        opened++;
+        throw new Error("unreachable");
+      },
+    });
+    expect(await runCli(missing.io)).toBe(2);
+    expect(missing.err.join("")).toContain("PostgreSQL needs --database-url or DATABASE_URL");
+    const dynamo = harness({
+      argv: ["sync", "--backend", "dynamodb", "--concurrency", "0"],
+      env: {},
+    });
+    expect(await runCli(dynamo.io)).toBe(2);
+    expect(dynamo.err.join("")).toContain(
+      "--concurrency must be a positive whole number\n  - DynamoDB needs --payments-table or DYNAMODB_PAYMENTS_TABLE\n  - DynamoDB needs --users-table or DYNAMODB_USERS_TABLE\n  - DynamoDB needs --region or AWS_REGION",
+    );
+    const unknown = harness({ argv: ["reconcile-all"] });
+    expect(await runCli(unknown.io)).toBe(2);
+    expect(unknown.err.join("")).toContain(
+      "the command must be one of migrate, validate, fix, sync, health, user",
+    );
+    const noUser = harness({ argv: ["user"] });
+    expect(await runCli(noUser.io)).toBe(2);
+    expect(noUser.err.join("")).toContain("user needs a user id");
+    expect(opened).toBe(0);
+  });
+
   it("--help prints the usage and exits 0; no arguments exits 2", async () => {
     const help = harness({ argv: ["--help"] });
     expect(await runCli(help.io)).toBe(0);
