@@ -5,12 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createPgExecutor, createPgPool } from "@lunas/core/postgres";
-import {
-  findUserDrift,
-  type Payment,
-  reconcile,
-  type UserEntitlements,
-} from "@lunas/payment-sync";
+import { findUserDrift, type Payment, reconcile, type UserEntitlements } from "@lunas/payment-sync";
 import {
   migratePaymentSync,
   PostgresEntitlementStore,
@@ -153,7 +148,13 @@ export async function run() {
       const result = JSON.parse(out.trim().split("\n").at(-1) as string) as Measured;
       results.push(result);
       console.log(
-        `  ${mode.padEnd(10)} ${(result.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(result.payments / (result.ms / 1000)).toLocaleString("en").padStart(9)} payments/s  peak RSS +${String(result.peakRssMiB).padStart(5)} MiB  peak heap +${String(result.peakHeapMiB).padStart(5)} MiB  drifted users ${result.usersWithDrift}`,
+        `  ${mode.padEnd(10)} ${(result.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(
+          result.payments / (result.ms / 1000),
+        )
+          .toLocaleString("en")
+          .padStart(
+            9,
+          )} payments/s  peak RSS +${String(result.peakRssMiB).padStart(5)} MiB  peak heap +${String(result.peakHeapMiB).padStart(5)} MiB  drifted users ${result.usersWithDrift}`,
       );
     }
   } finally {
