@@ -1,8 +1,4 @@
 export {
-  type BookingStoreFactory,
-  describeBookingStoreConformance,
-} from "./testing/booking-store-conformance.js";
-export {
   type FakeRapatinCounts,
   type FakeRapatinRoute,
   FakeRapatinServer,
