@@ -1,4 +1,5 @@
 export {
+  type FakeAfterCreate,
   type FakeRapatinCounts,
   type FakeRapatinRoute,
   FakeRapatinServer,

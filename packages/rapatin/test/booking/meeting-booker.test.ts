@@ -22,6 +22,7 @@ import {
   type MeetingBooking,
   type MeetingRequest,
   meetingBookingKey,
+  RapatinNetworkError,
   RapatinTimeoutError,
   RapatinValidationError,
 } from "@lunas/rapatin";
@@ -451,5 +452,123 @@ describe("booking failures", () => {
       ["Kelas Desain [ref:ORD-10]", 1],
       ["Kelas Desain [ref:ORD-1]", 2],
     ]);
+  });
+});
+
+describe("a create whose answer is lost (Rapatin made the meeting, the booker never heard)", () => {
+  it("keeps the claim when the connection drops after the create; the next attempt adopts and records that meeting", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000, waitTimeoutMs: 0 });
+    await expect(first.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinNetworkError,
+    );
+    expect(server.counts.creates).toBe(1);
+    expect(await first.get(orderId)).toMatchObject({ status: "pending" });
+    // Until the lease lapses, nobody may search and create beside it.
+    await expect(first.scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_IN_PROGRESS",
+    });
+
+    server.afterCreate.drop = false;
+    clock.advance(60_000);
+    const next = booker({ store, clock });
+    const adopted = await next.scheduleMeetingForOrder(orderId, request);
+    expect(adopted).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: adopted.meetingId },
+    });
+  });
+
+  it("keeps the claim when the answer comes after the client gave up (delay after the create); the next attempt adopts", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    server.afterCreate.delayMs = 200;
+    const slow = createMeetingBooker({
+      client: createsTimingOutAfter(50),
+      store,
+      clock,
+      leaseMs: 60_000,
+    });
+    await expect(slow.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinTimeoutError,
+    );
+    // The meeting was made before the answer was held back.
+    expect(server.counts.creates).toBe(1);
+    expect(await slow.get(orderId)).toMatchObject({ status: "pending" });
+    server.afterCreate.delayMs = 0;
+    clock.advance(60_000);
+    const again = await booker({ store, clock }).scheduleMeetingForOrder(orderId, request);
+    expect(again).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("a create Rapatin completes after the booker's lease has lapsed: the next attempt's search finds and records it, no second meeting", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    const resume = server.holdCreates();
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000 })
+      .scheduleMeetingForOrder(orderId, request)
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(1), { interval: 2 });
+    // Rapatin is still working on it when the lease lapses; then it makes the
+    // meeting and the answer is lost.
+    clock.advance(60_000);
+    resume();
+    expect(await first).toBeInstanceOf(RapatinNetworkError);
+    expect(server.counts.creates).toBe(1);
+
+    server.afterCreate.drop = false;
+    const next = booker({ store, clock });
+    const adopted = await next.scheduleMeetingForOrder(orderId, request);
+    expect(adopted).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: adopted.meetingId },
+    });
+  });
+
+  it("the limit: Rapatin making the meeting only after the next attempt searched ends in two meetings, the later one recorded", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    const resume = server.holdCreates();
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000 })
+      .scheduleMeetingForOrder(orderId, request)
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(1), { interval: 2 });
+    server.afterCreate.drop = false;
+    clock.advance(60_000);
+    // The next attempt takes the lapsed claim, searches (nothing yet) and creates.
+    const next = booker({ store, clock });
+    const second = next.scheduleMeetingForOrder(orderId, request);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(2), { interval: 2 });
+    resume();
+    expect(await first).toBeInstanceOf(RapatinNetworkError);
+    const booked = await second;
+    expect(server.counts.creates).toBe(2);
+    expect(booked.outcome).toBe("created");
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: booked.meetingId },
+    });
   });
 });
