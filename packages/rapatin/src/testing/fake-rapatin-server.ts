@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { z } from "zod";
 import { createScheduleInputSchema } from "../client/schedule-schemas.js";
 
 export type FakeRapatinRoute = "login" | "list" | "create";
@@ -81,6 +82,26 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const routeNumbers = z
+  .strictObject({
+    login: z.number().min(0).optional(),
+    list: z.number().min(0).optional(),
+    create: z.number().min(0).optional(),
+  })
+  .optional();
+
+// Strict: a misspelt `delayMS` would quietly give a test no delay, and the test would prove nothing.
+const optionsSchema = z.strictObject({
+  account: z.strictObject({ email: z.string(), password: z.string() }).optional(),
+  tokenLifetimeMs: z.number().positive().optional(),
+  clock: clockSchema.optional(),
+  delayMs: routeNumbers,
+  afterCreate: z
+    .strictObject({ delayMs: z.number().min(0).optional(), drop: z.boolean().optional() })
+    .optional(),
+  products: z.array(z.number().int().positive()).optional(),
+});
+
 /**
  * A stand-in for `https://api.rapatin.id` on a real HTTP port (127.0.0.1,
  * random port), speaking the documented shapes: `POST /auth/login`,
@@ -134,6 +155,7 @@ export class FakeRapatinServer {
 
   /** Starts a server on 127.0.0.1 and a free port. */
   static async start(options: FakeRapatinServerOptions = {}): Promise<FakeRapatinServer> {
+    parseInput(optionsSchema, options, "FakeRapatinServer options");
     const fake = new FakeRapatinServer(options);
     await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
     const { port } = fake.#server.address() as AddressInfo;
