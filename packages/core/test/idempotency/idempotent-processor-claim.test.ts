@@ -272,7 +272,8 @@ describe("renewing the lease from the handler", () => {
           leaseExpiresAt: T0 + LEASE,
           expiresAt: T0 + RETENTION,
         });
-        await claim.renew();
+        // The renewal itself says so, before the handler goes on to its effect.
+        await expect(claim.renew()).rejects.toBeInstanceOf(IdempotencyLeaseLostError);
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdempotencyLeaseLostError);
