@@ -17,8 +17,10 @@ export type {
 } from "./idempotency/idempotency-store.js";
 export {
   createIdempotentProcessor,
+  type IdempotentClaim,
   type IdempotentProcessor,
   type IdempotentProcessorOptions,
+  type IdempotentRunOptions,
 } from "./idempotency/idempotent-processor.js";
 export { MemoryIdempotencyStore } from "./idempotency/memory-idempotency-store.js";
 export {

@@ -41,6 +41,7 @@ it("the testing entry loads no database driver until a test-database helper is c
 it.each([
   ["core/src/testing.ts", false],
   ["xendit/src/testing.ts", false],
+  ["rapatin/src/testing.ts", false],
   ["core/src/conformance.ts", true],
   ["xendit/src/conformance.ts", true],
 ])("%s imports vitest: %s", (entry, importsVitest) => {
