@@ -208,7 +208,8 @@ export class PgBossJobQueue implements JobQueue {
     const input = parseEnqueueInput(name, data, options);
     if (!this.#running) throw new JobQueueNotRunningError("enqueue");
     await this.#ensureQueue(input.name);
-    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter } = input.options;
+    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter, transaction } =
+      input.options;
     const ownId = singletonKey === undefined ? globalThis.crypto.randomUUID() : undefined;
     const sendOptions: PgBoss.SendOptions = {
       retryLimit,
@@ -216,6 +217,15 @@ export class PgBossJobQueue implements JobQueue {
       retryBackoff,
       ...(ownId === undefined ? { singletonKey } : { id: ownId, singletonKey: ownId }),
       ...(startAfter === undefined ? {} : { startAfter }),
+      // pg-boss runs its insert on the caller's transaction, so the job commits with it.
+      ...(transaction === undefined
+        ? {}
+        : {
+            db: {
+              executeSql: async (text: string, values: unknown[]) =>
+                transaction.query(text, values),
+            },
+          }),
     };
     // Sent as JSON text: pg and PGlite both parse text into jsonb, whereas a
     // bare string or array value would be rejected or turned into a PG array.

@@ -3,6 +3,7 @@ export {
   JobQueueNotRunningError,
   JobQueuePolicyError,
   JobQueueStartError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 export {
