@@ -64,7 +64,7 @@ export class JobQueueTransactionUnsupportedError extends LunasError {
   constructor(adapter: string) {
     super(
       "JOB_QUEUE_TRANSACTION_UNSUPPORTED",
-      `${adapter} cannot enqueue inside a SQL transaction; write the job with enqueueInOutbox and move it with createOutboxRelay`,
+      `${adapter} cannot enqueue inside this SQL transaction; write the job with enqueueInOutbox and move it with createOutboxRelay`,
     );
   }
 }
