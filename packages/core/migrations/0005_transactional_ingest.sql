@@ -27,10 +27,9 @@ alter table lunas_outbox enable row level security;
 --   {"outcome": "in_progress", "lease_expires_at": ms}  a lease-path holder runs it now
 --   {"outcome": "mismatch"}                          the key was used with another payload
 -- The record states are the same as the lease path's (lunas_idempotency_claim),
--- so both kinds of processor can share one table. Security invoker: p_effect runs
+-- so both kinds of processor share the table lunas_idempotency beside it. Security invoker: p_effect runs
 -- with the caller's privileges, so it can do nothing the caller could not.
 create or replace function lunas_idempotent_ingest(
-  p_table text,
   p_key text,
   p_fingerprint text,
   p_holder text,
@@ -47,32 +46,30 @@ security invoker
 set search_path from current
 as $fn$
 declare
-  inserted boolean;
-  taken_over boolean;
   existing record;
-  found_rows integer;
+  claimed boolean := false;
   effect_result jsonb;
 begin
+  -- Static statements on the table beside this function (its search_path), so
+  -- their plans are cached per connection: only the caller's effect is dynamic.
   for attempt in 1..5 loop
-    -- ON CONFLICT waits for a concurrent uncommitted insert of the same key:
-    -- duplicates queue behind the first delivery instead of running the effect.
-    -- DO NOTHING writes nothing when the key exists, so a replay stays read-only.
-    execute format(
-      'insert into %I (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
-       values ($1, $2, ''in_progress'', $3, $4, $5, null)
-       on conflict (key) do nothing
-       returning true',
-      p_table
-    ) into inserted using p_key, p_fingerprint, p_holder, p_lease_expires_at, p_expires_at;
-    exit when inserted;
-
-    execute format(
-      'select fingerprint, status, lease_expires_at, expires_at, result from %I where key = $1',
-      p_table
-    ) into existing using p_key;
-    -- EXECUTE leaves FOUND alone; deleted (purged) between the two statements: insert again.
-    get diagnostics found_rows = row_count;
-    continue when found_rows = 0;
+    -- Read first: a replay (the common case under redelivery) is one index
+    -- lookup and writes nothing.
+    select fingerprint, status, lease_expires_at, expires_at, result
+      into existing
+      from lunas_idempotency where key = p_key;
+    if not found then
+      -- ON CONFLICT waits for a concurrent uncommitted insert of the same key,
+      -- so a duplicate queues behind the first delivery, then reads its result.
+      insert into lunas_idempotency (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
+      values (p_key, p_fingerprint, 'in_progress', p_holder, p_lease_expires_at, p_expires_at, null)
+      on conflict (key) do nothing;
+      if found then
+        claimed := true;
+        exit;
+      end if;
+      continue;
+    end if;
     -- A live record answers; a dead one (expired, or a crashed lease-path holder) is taken over.
     if existing.expires_at >= p_now
        and (existing.status = 'completed' or existing.lease_expires_at >= p_now) then
@@ -88,17 +85,17 @@ begin
       );
     end if;
     -- Conditional, so of two concurrent takeovers one wins and the other reads again.
-    execute format(
-      'update %I set fingerprint = $2, status = ''in_progress'', holder = $3,
-         lease_expires_at = $4, expires_at = $5, result = null
-       where key = $1
-         and (expires_at < $6 or (status = ''in_progress'' and lease_expires_at < $6))
-       returning true',
-      p_table
-    ) into taken_over using p_key, p_fingerprint, p_holder, p_lease_expires_at, p_expires_at, p_now;
-    exit when taken_over;
+    update lunas_idempotency
+       set fingerprint = p_fingerprint, status = 'in_progress', holder = p_holder,
+           lease_expires_at = p_lease_expires_at, expires_at = p_expires_at, result = null
+     where key = p_key
+       and (expires_at < p_now or (status = 'in_progress' and lease_expires_at < p_now));
+    if found then
+      claimed := true;
+      exit;
+    end if;
   end loop;
-  if not coalesce(inserted, false) and not coalesce(taken_over, false) then
+  if not claimed then
     raise exception 'lunas_idempotent_ingest: key % kept changing under the claim', p_key
       using errcode = '40001';
   end if;
@@ -111,30 +108,27 @@ begin
   select job ->> 'queue', coalesce(job -> 'data', 'null'::jsonb), coalesce(job -> 'options', '{}'::jsonb)
   from jsonb_array_elements(coalesce(p_jobs, '[]'::jsonb)) as job;
 
-  execute format(
-    'update %I set status = ''completed'', result = $2 where key = $1',
-    p_table
-  ) using p_key, effect_result;
+  update lunas_idempotency set status = 'completed', result = effect_result where key = p_key;
 
   return jsonb_build_object('outcome', 'completed', 'result', effect_result);
 end;
 $fn$;
 
-revoke all on function lunas_idempotent_ingest(text, text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from public;
+revoke all on function lunas_idempotent_ingest(text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from public;
 
 do $roles$
 begin
   if exists (select 1 from pg_roles where rolname = 'anon') then
     revoke all on table lunas_outbox from anon;
-    revoke all on function lunas_idempotent_ingest(text, text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from anon;
+    revoke all on function lunas_idempotent_ingest(text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from anon;
   end if;
   if exists (select 1 from pg_roles where rolname = 'authenticated') then
     revoke all on table lunas_outbox from authenticated;
-    revoke all on function lunas_idempotent_ingest(text, text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from authenticated;
+    revoke all on function lunas_idempotent_ingest(text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) from authenticated;
   end if;
   if exists (select 1 from pg_roles where rolname = 'service_role') then
     grant select, insert, update, delete on table lunas_outbox to service_role;
-    grant execute on function lunas_idempotent_ingest(text, text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) to service_role;
+    grant execute on function lunas_idempotent_ingest(text, text, text, timestamptz, timestamptz, timestamptz, text, jsonb, jsonb) to service_role;
   end if;
 end
 $roles$;

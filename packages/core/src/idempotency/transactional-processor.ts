@@ -17,10 +17,8 @@ import { storedForm } from "./stored-result.js";
 export interface TransactionalProcessorOptions {
   /** A `pg` pool or PGlite executor on the database where `migrateCore` ran. */
   executor: SqlExecutor;
-  /** Schema holding `lunas_idempotency` and `lunas_outbox`. Default `public`. */
+  /** Schema holding `lunas_idempotency` (shared with the lease path) and `lunas_outbox`. Default `public`. */
   schema?: string;
-  /** Default `lunas_idempotency`: the same table, and records, as the lease path's store. */
-  table?: string;
   /** Recorded on the claim; a lease-path processor sharing the table honours it. Default 60 s. */
   leaseMs?: number;
   /** How long a completed result is replayed. Default 7 days. */
@@ -87,7 +85,6 @@ const optionsSchema = z
   .strictObject({
     executor: sqlExecutorSchema,
     schema: z.string().default("public"),
-    table: z.string().default("lunas_idempotency"),
     leaseMs: z.number().int().positive().default(DEFAULT_LEASE_MS),
     retentionMs: z.number().int().positive().default(DEFAULT_RETENTION_MS),
     clock: clockSchema.default(systemClock),
@@ -154,12 +151,13 @@ function judge<T>(row: RecordRow, fingerprint: string, now: number): Verdict<T> 
 export function createTransactionalProcessor(
   options: TransactionalProcessorOptions,
 ): TransactionalProcessor {
-  const { executor, schema, table, leaseMs, retentionMs, clock, holderId } = parseInput(
+  const { executor, schema, leaseMs, retentionMs, clock, holderId } = parseInput(
     optionsSchema,
     options,
     "transactional processor options",
   );
-  const qualifiedTable = qualifiedName(schema, table);
+  // The lease path's table, so both processors serve one set of keys.
+  const qualifiedTable = qualifiedName(schema, "lunas_idempotency");
   const ingestFunction = qualifiedName(schema, "lunas_idempotent_ingest");
   const columns = "fingerprint, status, lease_expires_at, expires_at, result::text as result_json";
 
@@ -234,9 +232,8 @@ export function createTransactionalProcessor(
       const argsJson = JSON.stringify(storedForm(key, args ?? null));
       const now = Math.floor(clock.now());
       const { rows } = await executor.query<{ answer: unknown }>(
-        `select ${ingestFunction}($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz, $8, $9::jsonb, $10::jsonb) as answer`,
+        `select ${ingestFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7, $8::jsonb, $9::jsonb) as answer`,
         [
-          table,
           key,
           fingerprint,
           holderId(),
