@@ -43,6 +43,7 @@ export {
   JobQueueNotRunningError,
   JobQueuePolicyError,
   JobQueueStartError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./jobs/job-queue-errors.js";
 export {

@@ -4,12 +4,13 @@ import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { callableSchema } from "../input/injected-schemas.js";
 import { realSleep } from "../time/clock.js";
-import { parseEnqueueInput, parseQueueName } from "./enqueue-input.js";
+import { parseEnqueueInput, parseQueueName, queueNameSchema } from "./enqueue-input.js";
 import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
 import {
   JobQueueNotRunningError,
   JobQueuePolicyError,
   JobQueueStartError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pglite-boss-db.js";
@@ -42,6 +43,12 @@ export interface PgBossJobQueueOptions {
    * timeout, default 15 min; `max` pool size). Not with a `PgBoss` instance.
    */
   bossOptions?: Omit<PgBoss.ConstructorOptions, "db" | "connectionString" | "schema">;
+  /**
+   * Queues created by `start()`. Every queue is otherwise created on first use;
+   * on PGlite (one connection) that cannot happen while a caller's transaction
+   * holds it, so list here the queues you enqueue to with `transaction`.
+   */
+  queues?: readonly string[];
 }
 
 // pg connection options pg-boss hands through to its pool, so a dead database
@@ -77,6 +84,7 @@ const optionsSchema = z.strictObject({
   stopTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
   onError: callableSchema<(error: unknown) => void>().optional(),
   bossOptions: z.record(z.string(), z.unknown()).optional(),
+  queues: z.array(queueNameSchema).max(1_000).default([]),
 });
 
 const sourceSchema = z.union([
@@ -120,6 +128,8 @@ export class PgBossJobQueue implements JobQueue {
   readonly #stopTimeoutMs: number;
   readonly #onBossError: (error: unknown) => void;
   readonly #queues = new Map<string, Promise<void>>();
+  readonly #declaredQueues: readonly string[];
+  readonly #createdQueues = new Set<string>();
   readonly #workers = new Map<string, string>();
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
@@ -130,6 +140,7 @@ export class PgBossJobQueue implements JobQueue {
     const opts = parseInput(optionsSchema, options, "PgBossJobQueue options");
     this.#pollingIntervalSeconds = opts.pollingIntervalSeconds;
     this.#stopTimeoutMs = opts.stopTimeoutMs;
+    this.#declaredQueues = opts.queues;
     const onError = opts.onError ?? defaultOnError;
     this.#onBossError = (error) => {
       try {
@@ -183,6 +194,7 @@ export class PgBossJobQueue implements JobQueue {
     if (this.#startError !== undefined) throw new JobQueueStartError(this.#startError);
     try {
       await this.#boss.start();
+      for (const queue of this.#declaredQueues) await this.#ensureQueue(queue);
     } catch (error) {
       this.#startError = error;
       throw new JobQueueStartError(error);
@@ -207,8 +219,19 @@ export class PgBossJobQueue implements JobQueue {
   async enqueue<T>(name: string, data: T, options?: EnqueueOptions): Promise<string | null> {
     const input = parseEnqueueInput(name, data, options);
     if (!this.#running) throw new JobQueueNotRunningError("enqueue");
+    if (
+      input.options.transaction !== undefined &&
+      this.#pgliteDb !== undefined &&
+      !this.#createdQueues.has(input.name)
+    ) {
+      // Creating it now would wait for the connection the caller's transaction holds, forever.
+      throw new JobQueueTransactionUnsupportedError(
+        `PgBossJobQueue on PGlite (queue "${input.name}" is not created yet; list it in the queues option)`,
+      );
+    }
     await this.#ensureQueue(input.name);
-    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter } = input.options;
+    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter, transaction } =
+      input.options;
     const ownId = singletonKey === undefined ? globalThis.crypto.randomUUID() : undefined;
     const sendOptions: PgBoss.SendOptions = {
       retryLimit,
@@ -216,6 +239,15 @@ export class PgBossJobQueue implements JobQueue {
       retryBackoff,
       ...(ownId === undefined ? { singletonKey } : { id: ownId, singletonKey: ownId }),
       ...(startAfter === undefined ? {} : { startAfter }),
+      // pg-boss runs its insert on the caller's transaction, so the job commits with it.
+      ...(transaction === undefined
+        ? {}
+        : {
+            db: {
+              executeSql: async (text: string, values: unknown[]) =>
+                transaction.query(text, values),
+            },
+          }),
     };
     // Sent as JSON text: pg and PGlite both parse text into jsonb, whereas a
     // bare string or array value would be rejected or turned into a PG array.
@@ -274,6 +306,7 @@ export class PgBossJobQueue implements JobQueue {
     await this.#boss.createQueue(name, { name, policy: "short" });
     const queue = await this.#boss.getQueue(name);
     if (queue?.policy !== "short") throw new JobQueuePolicyError(name, queue?.policy);
+    this.#createdQueues.add(name);
   }
 
   #track(run: Promise<void>): Promise<void> {
