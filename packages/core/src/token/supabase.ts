@@ -1,5 +1,5 @@
+export { SupabaseTokenStore, type SupabaseTokenStoreOptions } from "./supabase-token-store.js";
 export {
   ACQUIRE_TOKEN_LEASE_FUNCTION,
-  SupabaseTokenStore,
-  type SupabaseTokenStoreOptions,
-} from "./supabase-token-store.js";
+  DELETE_TOKEN_IF_VALUE_FUNCTION,
+} from "./token-sql-functions.js";

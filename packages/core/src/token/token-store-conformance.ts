@@ -70,6 +70,52 @@ export function tokenStoreConformance(
       await expect(store.delete("never-stored")).resolves.toBeUndefined();
     });
 
+    it("compareAndDelete removes the token only while it still has that value", async () => {
+      const token = { value: "rejected", expiresAt: at(1_000) };
+      await store.set("k", token);
+      await store.set("other", token);
+      expect(await store.compareAndDelete("k", "rejecte")).toBe(false);
+      expect(await store.compareAndDelete("k", "REJECTED")).toBe(false);
+      expect(await store.get("k")).toEqual(token);
+      expect(await store.compareAndDelete("k", "rejected")).toBe(true);
+      expect(await store.get("k")).toBeNull();
+      expect(await store.get("other")).toEqual(token);
+      expect(await store.compareAndDelete("k", "rejected")).toBe(false);
+      expect(await store.compareAndDelete("never-stored", "rejected")).toBe(false);
+    });
+
+    it("compareAndDelete keeps a newer token stored in place of the rejected one", async () => {
+      await store.set("k", { value: "rejected", expiresAt: at(1_000) });
+      await store.set("k", { value: "newer", expiresAt: at(2_000) });
+      expect(await store.compareAndDelete("k", "rejected")).toBe(false);
+      expect(await store.get("k")).toEqual({ value: "newer", expiresAt: at(2_000) });
+    });
+
+    it("compareAndDelete lets exactly one of 20 concurrent callers delete the token", async () => {
+      await store.set("k", { value: "rejected", expiresAt: at(1_000) });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.compareAndDelete("k", "rejected")),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get("k")).toBeNull();
+    });
+
+    it("compareAndDelete rejects a bad key or value with INVALID_ARGUMENT", async () => {
+      await store.set("k", { value: "v", expiresAt: at(1_000) });
+      for (const [key, value] of [
+        ["", "v"],
+        ["k\u0000", "v"],
+        ["k", ""],
+        ["k", "v\u0000"],
+        ["k", 42],
+      ] as const) {
+        await expect(store.compareAndDelete(key, value as string)).rejects.toMatchObject({
+          code: "INVALID_ARGUMENT",
+        });
+      }
+      expect(await store.get("k")).toEqual({ value: "v", expiresAt: at(1_000) });
+    });
+
     it("keeps keys apart, including ones that differ only in case or spacing", async () => {
       const keys = ["a", "A", "a ", "a:b", "a%", "a_"];
       for (const [i, key] of keys.entries()) {

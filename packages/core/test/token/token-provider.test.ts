@@ -28,7 +28,7 @@ function jwt(payload: Record<string, unknown>): string {
 
 /** Counts what reaches the store, to show memory hits do not. */
 function countingStore(inner: TokenStore) {
-  const calls = { get: 0, set: 0, delete: 0 };
+  const calls = { get: 0, set: 0, delete: 0, compareAndDelete: 0 };
   const store: TokenStore = {
     get: (key) => {
       calls.get += 1;
@@ -41,6 +41,10 @@ function countingStore(inner: TokenStore) {
     delete: (key) => {
       calls.delete += 1;
       return inner.delete(key);
+    },
+    compareAndDelete: (key, value) => {
+      calls.compareAndDelete += 1;
+      return inner.compareAndDelete(key, value);
     },
   };
   return { store, calls };
@@ -180,6 +184,7 @@ describe("createTokenProvider", () => {
       },
       set: (key, token) => store.set(key, token),
       delete: (key) => store.delete(key),
+      compareAndDelete: (key, value) => store.compareAndDelete(key, value),
     };
     const tokens = provider({ store: slowStore });
     const first = tokens.getToken();
@@ -194,17 +199,23 @@ describe("createTokenProvider", () => {
     expect(endpoint.logins).toBe(1);
   });
 
-  /** The store, with `delete` held open until `finishDelete()`: a slow database round trip. */
+  /** The store, with deletes held open until `finishDelete()`: a slow database round trip. */
   function slowDeleteStore() {
     let finishDelete: () => void = () => {};
+    const held = () =>
+      new Promise<void>((resolve) => {
+        finishDelete = resolve;
+      });
     const slow: TokenStore = {
       get: (key) => store.get(key),
       set: (key, token) => store.set(key, token),
       delete: async (key) => {
-        await new Promise<void>((resolve) => {
-          finishDelete = resolve;
-        });
+        await held();
         await store.delete(key);
+      },
+      compareAndDelete: async (key, value) => {
+        await held();
+        return store.compareAndDelete(key, value);
       },
     };
     return { slow, finishDelete: () => finishDelete() };
