@@ -785,6 +785,57 @@ describe("createTokenProvider", () => {
       expect(slow.logins).toBe(1);
     });
 
+    it("stops handing out a rejected token while its replacement is being fetched", async () => {
+      let hold = false;
+      let release: () => void = () => {};
+      endpoint = new FakeTokenEndpoint({
+        expiresIn: 3600,
+        delay: () =>
+          hold
+            ? new Promise<void>((resolve) => {
+                release = resolve;
+              })
+            : Promise.resolve(),
+      });
+      const tokens = provider();
+      expect(await tokens.getToken()).toBe("token-1");
+      endpoint.revokeAll();
+      hold = true;
+      const rejected = tokens.withToken((token) => endpoint.call(token));
+      await flush();
+      let other: string | undefined;
+      const meanwhile = tokens.getToken().then((token) => {
+        other = token;
+      });
+      await flush();
+      expect(other).toBeUndefined();
+      release();
+      await meanwhile;
+      expect(other).toBe("token-2");
+      expect(await rejected).toBe("ok with token-2");
+    });
+
+    it("does not take the rejected token back from a store that still holds it", async () => {
+      // As when the delete lost a race with a writer that put the same token back.
+      const stubborn: TokenStore = {
+        get: (key) => store.get(key),
+        set: (key, token) => store.set(key, token),
+        delete: (key) => store.delete(key),
+        compareAndDelete: async () => false,
+        acquireLease: (key, holder, until) => store.acquireLease(key, holder, until),
+        releaseLease: (key, holder) => store.releaseLease(key, holder),
+      };
+      await store.set(KEY, { value: "rejected", expiresAt: clock.now() + DAY });
+      const used: string[] = [];
+      const result = await provider({ store: stubborn }).withToken(async (token) => {
+        used.push(token);
+        if (token === "rejected") throw new FakeUnauthorizedError();
+        return token;
+      });
+      expect(result).toBe("token-1");
+      expect(used).toEqual(["rejected", "token-1"]);
+    });
+
     it("leaves no timer running once a login has answered", async () => {
       let running = 0;
       const counted = (ms: number, signal?: AbortSignal) => {
