@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
 import { ManualClock } from "../time/manual-clock.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -27,6 +29,12 @@ export function tokenStoreConformance(
   factory: TokenStoreFactory,
   options: TokenStoreConformanceOptions = {},
 ): void {
+  // Strict: a misspelt `leases` would quietly stop requiring them.
+  parseInput(
+    z.strictObject({ leases: z.boolean().optional() }),
+    options,
+    "tokenStoreConformance options",
+  );
   describe(`TokenStore conformance: ${name}`, () => {
     let clock: ManualClock;
     let store: TokenStore;
