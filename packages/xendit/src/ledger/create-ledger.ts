@@ -8,7 +8,7 @@ import {
 } from "../client/session-schemas.js";
 import type { XenditClient } from "../client/xendit-client.js";
 import { XenditApiError } from "../client/xendit-errors.js";
-import { xenditEventSchema } from "../webhooks/xendit-event-schema.js";
+import { parseXenditEvent } from "../webhooks/xendit-event-schema.js";
 import type { XenditEvent } from "../webhooks/xendit-events.js";
 import {
   LedgerClientMissingError,
@@ -115,7 +115,8 @@ const payableOrderSchema = newOrderSchema.extend({
   amount: z.number().finite().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code like IDR"),
 });
-const optionsSchema = z.object({
+// Strict: a misspelt `clock` would otherwise silently fall back to the system clock.
+const optionsSchema = z.strictObject({
   // Every verb the ledger calls, so a partial store is refused here, not halfway through a payment.
   store: portSchema<LedgerStore>("LedgerStore", [
     "insertOrder",
@@ -362,7 +363,8 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
 
     async recordPaymentEvent(event) {
-      const parsed = parseInput(xenditEventSchema, event, "Xendit event");
+      // A delivery's event was parsed once already; only events from elsewhere are checked here.
+      const parsed = parseXenditEvent(event);
       let payment = await store.upsertPayment(paymentFromEvent(parsed, clock.now()));
       let linkedNow = false;
       if (payment.orderId === null) {
@@ -416,7 +418,7 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async backfill(backfillOptions) {
       const { dryRun } = parseInput(
-        z.object({ dryRun: z.boolean() }),
+        z.strictObject({ dryRun: z.boolean() }),
         backfillOptions,
         "backfill options",
       );

@@ -13,7 +13,7 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
-import { xenditEventSchema } from "./xendit-event-schema.js";
+import { parseXenditEvent } from "./xendit-event-schema.js";
 import {
   dedupeKeyOf,
   fingerprintOf,
@@ -29,8 +29,11 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface XenditWebhooksOptions {
-  /** The account's callback verification token; two during a rotation (old and new). */
-  verificationTokens: readonly string[];
+  /**
+   * The account's callback verification token: one string, or an array of one
+   * or two during a rotation (old and new).
+   */
+  verificationTokens: string | readonly string[];
   /** Where processed deliveries are remembered (`MemoryIdempotencyStore`, `PostgresIdempotencyStore`, ...). */
   store: IdempotencyStore;
   clock?: Clock;
@@ -85,11 +88,19 @@ export interface XenditWebhooks {
   handler(request: Request): Promise<Response>;
 }
 
-const optionsSchema = z.object({
-  verificationTokens: z
-    .array(z.string().min(1, "a verification token cannot be empty"))
-    .min(1, "give the account's callback verification token")
-    .max(2, "at most two tokens (old and new) during a rotation"),
+const token = z.string().min(1, "a verification token cannot be empty");
+// Strict: a misspelt `leaseMs` or `maxBodyBytes` would otherwise fall back to the default unnoticed.
+const optionsSchema = z.strictObject({
+  verificationTokens: z.union(
+    [
+      token.transform((one) => [one]),
+      z
+        .array(token)
+        .min(1, "give the account's callback verification token")
+        .max(2, "at most two tokens (old and new) during a rotation"),
+    ],
+    { error: "expected the callback verification token: a string, or an array of one or two" },
+  ),
   store: idempotencyStoreSchema,
   clock: clockSchema.optional(),
   leaseMs: z.number().int().positive().default(60_000),
@@ -160,7 +171,7 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
 
   async function receive(input: XenditEvent): Promise<ReceiveResult> {
     // Events from elsewhere (a queue, a test) get the same check a delivery gets before a handler sees them.
-    const event = parseInput(xenditEventSchema, input, "Xendit event");
+    const event = parseXenditEvent(input);
     const key = dedupeKeyOf(event);
     const { replayed } = await processor.run(key, fingerprintOf(event), () => runHandlers(event));
     return { key, replayed };
