@@ -104,8 +104,8 @@ describe.each(ledgers)("deeply nested metadata through the whole path ($name led
         const payment = await store.getPayment(sessionId);
         expect(payment).toMatchObject({ status: "paid", metadataOrderId: `order-${sessionId}` });
         // The stored event still holds the whole nesting.
-        let level = (payment?.rawEvent as { data: { metadata: { nested: unknown } } }).data.metadata
-          .nested;
+        const raw = payment?.rawEvent as { data: { metadata: { nested: unknown } } } | undefined;
+        let level = raw?.data.metadata.nested;
         for (let i = 0; i < depth; i++) level = (level as { a: unknown }).a;
         expect(level).toBe(1);
       }),
