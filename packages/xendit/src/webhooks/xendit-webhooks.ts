@@ -88,18 +88,18 @@ export interface XenditWebhooks {
   handler(request: Request): Promise<Response>;
 }
 
-const token = z.string().min(1, "a verification token cannot be empty");
+const TOKENS_EXPECTED =
+  "expected the callback verification token: a string, or an array of one or two";
+const token = z.string({ error: TOKENS_EXPECTED }).min(1, "a verification token cannot be empty");
 // Strict: a misspelt `leaseMs` or `maxBodyBytes` would otherwise fall back to the default unnoticed.
 const optionsSchema = z.strictObject({
-  verificationTokens: z.union(
-    [
-      token.transform((one) => [one]),
-      z
-        .array(token)
-        .min(1, "give the account's callback verification token")
-        .max(2, "at most two tokens (old and new) during a rotation"),
-    ],
-    { error: "expected the callback verification token: a string, or an array of one or two" },
+  // One string is the one token (not its characters); an array holds one, or two during a rotation.
+  verificationTokens: z.preprocess(
+    (value) => (typeof value === "string" ? [value] : value),
+    z
+      .array(token, { error: TOKENS_EXPECTED })
+      .min(1, "give the account's callback verification token")
+      .max(2, "at most two tokens (old and new) during a rotation"),
   ),
   store: idempotencyStoreSchema,
   clock: clockSchema.optional(),
