@@ -122,7 +122,8 @@ const handlerSchema = callableSchema("must be a function");
 function headerValue(source: HeadersLike, name: string): string | null {
   if (source instanceof Request) return source.headers.get(name);
   if (source instanceof Headers) return source.get(name);
-  const raw = source[name] ?? source[name.toLowerCase()];
+  // `name` is lower case, as Node's IncomingMessage.headers keys are.
+  const raw = source[name];
   if (raw === undefined) return null;
   if (typeof raw === "string") return raw;
   // A repeated header is ambiguous; refuse it rather than pick one.
@@ -222,10 +223,15 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
       try {
         return await runHandlers(event);
       } catch (error) {
-        // Rethrown so the answer is 500 and the claim is released for Xendit's retry.
-        if (typeof error === "object" && error !== null) reported.add(error);
         await reportError(error, { event: event.event, key: dedupeKeyOf(event) });
-        throw error;
+        // Rethrown so the answer is 500 and the claim is released for Xendit's retry;
+        // a thrown string is wrapped so the endpoint can tell it was reported already.
+        const failure =
+          typeof error === "object" && error !== null
+            ? error
+            : new Error("A webhook handler threw a non-Error value", { cause: error });
+        reported.add(failure);
+        throw failure;
       }
     },
     respond: ({ event: parsed, replayed }) =>
@@ -242,7 +248,7 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
       // Before parse succeeded (bad token, body, JSON or shape) the answer is the
       // sender's problem; 409 and 422 are Xendit's retries, not failures.
       if (context === undefined) return;
-      if (typeof error === "object" && error !== null && reported.has(error)) return;
+      if (reported.has(error as object)) return;
       if (
         error instanceof IdempotencyInProgressError ||
         error instanceof IdempotencyPayloadMismatchError
