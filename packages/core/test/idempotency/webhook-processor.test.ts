@@ -550,6 +550,29 @@ describe("createWebhookProcessor", () => {
       expect(store.writes).toBe(0);
     });
 
+    it("a body stream that fails midway answers 400 'could not be read' and is reported", async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(utf8('{"id":'));
+          controller.error(new Error("connection reset"));
+        },
+      });
+      const response = await endpoint()(
+        new Request("https://lunas.example/webhooks/xendit", {
+          method: "POST",
+          headers: { "x-callback-token": SECRET },
+          body,
+          duplex: "half",
+        } as RequestInit),
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: { code: "INVALID_PAYLOAD", message: "The body could not be read" },
+      });
+      expect((errors[0] as Error).message).toBe("connection reset");
+      expect(store.writes).toBe(0);
+    });
+
     describe("behind a real HTTP server", () => {
       let close: (() => Promise<void>) | undefined;
       afterEach(async () => {
