@@ -1,5 +1,6 @@
 import { InvalidArgumentError, MemoryIdempotencyStore, type SqlExecutor } from "@lunas/core";
 import * as main from "@lunas/xendit";
+import * as conformance from "@lunas/xendit/conformance";
 import * as postgres from "@lunas/xendit/postgres";
 import * as supabase from "@lunas/xendit/supabase";
 import * as testing from "@lunas/xendit/testing";
@@ -91,6 +92,8 @@ const misspelt: Record<string, Record<string, Misspelt | string>> = {
       "callbackTokn",
       () => testing.FakeXenditServer.start({ callbackTokn: "t" } as never),
     ],
+  },
+  "./conformance": {
     ledgerStoreConformance: "takes a name and a store factory, not options",
   },
 };
@@ -122,7 +125,13 @@ const nested: Record<string, Misspelt> = {
   ],
 };
 
-const entries = { ".": main, "./postgres": postgres, "./supabase": supabase, "./testing": testing };
+const entries = {
+  ".": main,
+  "./postgres": postgres,
+  "./supabase": supabase,
+  "./testing": testing,
+  "./conformance": conformance,
+};
 
 async function refusal(call: Call): Promise<unknown> {
   try {
