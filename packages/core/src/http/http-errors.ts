@@ -14,6 +14,8 @@ export interface HttpApiErrorOptions {
   code?: string;
   /** The provider's own error code from the body (`error_code`, `reason`, ...). */
   providerCode?: string;
+  /** The provider's own message from the body. */
+  providerMessage?: string;
   /** The answer's body, parsed as JSON when it was JSON, redacted. */
   body?: unknown;
   /** How long the provider asked to wait before another attempt (`Retry-After`). */
@@ -25,6 +27,7 @@ export interface HttpApiErrorOptions {
 export class HttpApiError extends HttpClientError {
   readonly status: number;
   readonly providerCode: string | undefined;
+  readonly providerMessage: string | undefined;
   readonly body: unknown;
   readonly retryAfterMs: number | undefined;
 
@@ -32,6 +35,7 @@ export class HttpApiError extends HttpClientError {
     super(options.code ?? `HTTP_${status}`, message, { cause: options.cause });
     this.status = status;
     this.providerCode = options.providerCode;
+    this.providerMessage = options.providerMessage;
     this.body = options.body;
     this.retryAfterMs = options.retryAfterMs;
   }

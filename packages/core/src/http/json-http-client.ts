@@ -133,6 +133,7 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
       `${context.what} failed with HTTP ${answer.status}${providerCode ? ` (${providerCode})` : ""}${message ? `: ${message}` : ""}`,
       {
         ...(providerCode === undefined ? {} : { providerCode }),
+        ...(message === undefined ? {} : { providerMessage: message }),
         body: secrets.json(answer.body),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       },
