@@ -7,6 +7,7 @@ export {
   HttpNetworkError,
   HttpResponseError,
   HttpTimeoutError,
+  type ResponseIssue,
 } from "./http/http-errors.js";
 export { createJsonHttpClient, type JsonHttpClient } from "./http/json-http-client.js";
 export type {

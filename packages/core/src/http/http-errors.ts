@@ -66,22 +66,35 @@ export class HttpNetworkError extends HttpClientError {
   }
 }
 
+/** One thing wrong with an answer's shape: where (`data.items.0.id`, `(root)`) and what, never the value. */
+export interface ResponseIssue {
+  path: string;
+  message: string;
+}
+
 /**
- * A success status whose body this client cannot use: not JSON, not the
- * provider's envelope, or not the shape the request's schema expects.
- * `issues` name fields (`path: message`), never their values.
+ * A success status whose body this client cannot use: not JSON
+ * (`reason: "not-json"`), or not the provider's envelope or the request
+ * schema's shape (`reason: "unexpected-shape"`, `issues` name the fields).
  */
 export class HttpResponseError extends HttpClientError {
   readonly status: number;
-  readonly issues: readonly string[];
+  readonly reason: "not-json" | "unexpected-shape";
+  readonly issues: readonly ResponseIssue[];
 
   constructor(
     status: number,
     message: string,
-    options: { code?: string; issues?: readonly string[]; cause?: unknown } = {},
+    options: {
+      code?: string;
+      reason?: "not-json" | "unexpected-shape";
+      issues?: readonly ResponseIssue[];
+      cause?: unknown;
+    } = {},
   ) {
     super(options.code ?? "HTTP_BAD_RESPONSE", message, { cause: options.cause });
     this.status = status;
+    this.reason = options.reason ?? "unexpected-shape";
     this.issues = options.issues ?? [];
   }
 }

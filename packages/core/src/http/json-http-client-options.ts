@@ -8,7 +8,7 @@ import {
 } from "../input/injected-schemas.js";
 import type { Clock, Sleep } from "../time/clock.js";
 import type { TokenProvider } from "../token/token-provider.js";
-import type { HttpClientError } from "./http-errors.js";
+import type { HttpClientError, ResponseIssue } from "./http-errors.js";
 
 /** How the client proves who it is. Every credential here is redacted from errors and log hooks. */
 export type HttpAuth =
@@ -65,7 +65,7 @@ export interface ProviderFailure {
 export type AnswerVerdict =
   | { data: unknown }
   | { failure: ProviderFailure }
-  | { unreadable: readonly { path: string; message: string }[] };
+  | { unreadable: readonly ResponseIssue[] };
 
 export interface HttpRequestContext {
   /** The request as named in messages (`Create session`, `GET /schedules`). */

@@ -11,6 +11,7 @@ import {
   HttpNetworkError,
   HttpResponseError,
   HttpTimeoutError,
+  type ResponseIssue,
 } from "./http-errors.js";
 import {
   type AnswerVerdict,
@@ -149,14 +150,22 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
   function unreadable(
     context: HttpRequestContext,
     status: number,
-    issues: readonly { path: string; message: string }[],
+    issues: readonly ResponseIssue[] | "not-json",
   ): Outcome {
-    const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-    const error = new HttpResponseError(
-      status,
-      `${context.what}: ${config.service}'s answer (HTTP ${status}) cannot be read: ${summary}`,
-      { issues: issues.map((issue) => `${issue.path}: ${issue.message}`) },
-    );
+    const error =
+      issues === "not-json"
+        ? new HttpResponseError(
+            status,
+            `${context.what}: ${config.service}'s answer (HTTP ${status}) is not JSON`,
+            { reason: "not-json" },
+          )
+        : new HttpResponseError(
+            status,
+            `${context.what}: ${config.service}'s answer (HTTP ${status}) has an unexpected shape: ${issues
+              .map((issue) => `${issue.path}: ${issue.message}`)
+              .join("; ")}`,
+            { issues },
+          );
     return { ok: false, error, retryable: false };
   }
 
@@ -242,11 +251,7 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
         try {
           body = JSON.parse(text);
         } catch {
-          if (success)
-            return report(
-              unreadable(context, status, [{ path: "(root)", message: "not JSON" }]),
-              status,
-            );
+          if (success) return report(unreadable(context, status, "not-json"), status);
         }
       }
       const answer: HttpAnswer = { status, headers: response.headers, body };

@@ -1,7 +1,29 @@
-import { LunasError } from "@lunas/core";
+import { HttpApiError, HttpNetworkError, HttpTimeoutError, LunasError } from "@lunas/core";
 
-/** Base class of the errors the Rapatin client throws; branch on `code`. */
-export class RapatinError extends LunasError {}
+/**
+ * Base class of the errors the Rapatin client throws; branch on `code`. The
+ * HTTP errors below subclass core's HTTP errors instead (so one
+ * `instanceof HttpApiError` covers every provider), and still count as
+ * `instanceof RapatinError`.
+ */
+export class RapatinError extends LunasError {
+  // Subclasses (BookingInProgressError, ...) inherit this check, so it must
+  // test against the class it is called on: `this`, not RapatinError.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: see above, `this` is the class being tested
+    const tested = this;
+    if (
+      tested === RapatinError &&
+      (value instanceof RapatinApiError ||
+        value instanceof RapatinValidationError ||
+        value instanceof RapatinLoginError ||
+        value instanceof RapatinTimeoutError ||
+        value instanceof RapatinNetworkError)
+    )
+      return true;
+    return Function.prototype[Symbol.hasInstance].call(tested, value);
+  }
+}
 
 function codeForStatus(status: number): string {
   if (status === 401) return "RAPATIN_UNAUTHORIZED";
@@ -18,70 +40,76 @@ function codeForStatus(status: number): string {
  * `status` is the HTTP status; `status === 401` is what the token provider
  * treats as an expired token.
  */
-export class RapatinApiError extends RapatinError {
-  readonly status: number;
+export class RapatinApiError extends HttpApiError {
   /** Rapatin's own `response.message`, when it sent one. */
   readonly apiMessage: string | undefined;
 
   constructor(
     status: number,
     message: string,
-    options?: { code?: string; apiMessage?: string; cause?: unknown },
+    options?: {
+      code?: string;
+      apiMessage?: string;
+      cause?: unknown;
+      body?: unknown;
+      retryAfterMs?: number;
+    },
   ) {
-    super(options?.code ?? codeForStatus(status), message, { cause: options?.cause });
-    this.status = status;
-    this.apiMessage = options?.apiMessage;
+    const { apiMessage, ...rest } = options ?? {};
+    super(status, message, {
+      ...rest,
+      code: options?.code ?? codeForStatus(status),
+      ...(apiMessage === undefined ? {} : { providerMessage: apiMessage }),
+    });
+    this.apiMessage = apiMessage;
   }
 }
 
 /** Rapatin rejected the request's fields (HTTP 422). `fields` maps each field to its messages. */
-export class RapatinValidationError extends RapatinError {
-  readonly status = 422;
+export class RapatinValidationError extends HttpApiError {
+  declare readonly status: 422;
   readonly fields: Record<string, string[]>;
 
-  constructor(message: string, fields: Record<string, string[]>) {
+  constructor(message: string, fields: Record<string, string[]>, options?: { body?: unknown }) {
     const summary = Object.entries(fields)
       .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
       .join("; ");
-    super("RAPATIN_VALIDATION", summary ? `${message}: ${summary}` : message);
+    super(422, summary ? `${message}: ${summary}` : message, {
+      code: "RAPATIN_VALIDATION",
+      ...options,
+    });
     this.fields = fields;
   }
 }
 
 /** Rapatin refused the email/password (it answers 401 or 422 to a bad login). */
-export class RapatinLoginError extends RapatinError {
-  readonly status: number;
-
+export class RapatinLoginError extends HttpApiError {
   constructor(status: number) {
     super(
-      "RAPATIN_LOGIN_FAILED",
+      status,
       `Rapatin refused the login (HTTP ${status}); check the account email and password`,
+      { code: "RAPATIN_LOGIN_FAILED" },
     );
-    this.status = status;
   }
 }
 
 /** No answer within `timeoutMs`. For a create, the meeting may or may not exist now. */
-export class RapatinTimeoutError extends RapatinError {
-  readonly timeoutMs: number;
-
+export class RapatinTimeoutError extends HttpTimeoutError {
   constructor(what: string, timeoutMs: number, options?: { cause?: unknown }) {
     super(
-      "RAPATIN_TIMEOUT",
+      timeoutMs,
       `Rapatin did not answer ${what} within ${timeoutMs} ms; retry later or raise timeoutMs`,
-      options,
+      { code: "RAPATIN_TIMEOUT", ...options },
     );
-    this.timeoutMs = timeoutMs;
   }
 }
 
 /** The request never got an HTTP answer (DNS, refused connection, reset). */
-export class RapatinNetworkError extends RapatinError {
+export class RapatinNetworkError extends HttpNetworkError {
   constructor(what: string, options?: { cause?: unknown }) {
-    super(
-      "RAPATIN_UNREACHABLE",
-      `Could not reach Rapatin for ${what}; check baseUrl and the network`,
-      options,
-    );
+    super(`Could not reach Rapatin for ${what}; check baseUrl and the network`, {
+      code: "RAPATIN_UNREACHABLE",
+      ...options,
+    });
   }
 }

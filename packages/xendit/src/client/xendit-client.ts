@@ -141,9 +141,13 @@ function toXenditError(error: HttpClientError, { what }: HttpRequestContext): Er
     return new XenditNetworkError(what, { cause: error.cause });
   if (!(error instanceof HttpResponseError)) return error;
   return new XenditResponseError(
-    `${what}: unexpected response from Xendit (HTTP ${error.status}): ${error.issues.join("; ")}`,
+    `${what}: unexpected response from Xendit (HTTP ${error.status}): ${
+      error.reason === "not-json"
+        ? "not JSON"
+        : error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
+    }`,
     error.status,
-    { issues: error.issues },
+    { reason: error.reason, issues: error.issues },
   );
 }
 

@@ -1,4 +1,10 @@
-import { HttpApiError, HttpNetworkError, HttpResponseError, HttpTimeoutError } from "@lunas/core";
+import {
+  HttpApiError,
+  HttpNetworkError,
+  HttpResponseError,
+  HttpTimeoutError,
+  type ResponseIssue,
+} from "@lunas/core";
 
 /**
  * Xendit answered with an error body (`{ error_code, message }`). `code` is
@@ -41,7 +47,11 @@ export class XenditResponseError extends HttpResponseError {
   constructor(
     message: string,
     status: number,
-    options?: { cause?: unknown; issues?: readonly string[] },
+    options?: {
+      cause?: unknown;
+      reason?: "not-json" | "unexpected-shape";
+      issues?: readonly ResponseIssue[];
+    },
   ) {
     super(status, message, { code: "XENDIT_BAD_RESPONSE", ...options });
   }
