@@ -41,12 +41,13 @@ export interface RapatinClientOptions {
   tokenStore?: TokenStore;
   /** The token's key in the store. Default `rapatin:<email>`. */
   tokenKey?: string;
-  /** Per HTTP attempt: for the answer's headers, and again for its body. Default 45 000 ms. */
+  /** Per HTTP attempt, for the whole answer: headers and body together. Default 45 000 ms. */
   timeoutMs?: number;
   /**
    * Retries of requests that cannot create anything (login, listing) after a
    * network error, 408, 429 or 5xx. `POST /schedules` is never retried here.
-   * Default `{ limit: 2, delayMs: 300 }` (doubling).
+   * Default `{ limit: 2, delayMs: 300 }`: full-jitter backoff doubling from
+   * `delayMs`; a `Retry-After` longer than `timeoutMs` ends the call instead.
    */
   retry?: { limit?: number; delayMs?: number };
   /** Default: the global `fetch`. */

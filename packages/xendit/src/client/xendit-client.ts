@@ -38,11 +38,11 @@ export interface XenditClientOptions {
   secretKey: string;
   /** Default `https://api.xendit.co`; the fake server's `url` in tests. */
   baseUrl?: string;
-  /** Per-call timeout: for the answer's headers, and again for its body. Default 30 s. */
+  /** Per-call timeout for the whole answer, headers and body together. Default 30 s. */
   timeoutMs?: number;
   /** xenPlatform sub-account to act for (`for-user-id` header) on every call. */
   forUserId?: string;
-  /** Retries of GET calls on network errors and 5xx (ky's backoff). Default 0; creates are never retried here, retry them with the same idempotency key. */
+  /** Retries of GET calls on network errors and 5xx (full-jitter backoff, `Retry-After` up to `timeoutMs`). Default 0; creates are never retried here, retry them with the same idempotency key. */
   getRetries?: number;
   /** A fetch implementation (tests, proxies). Default the global `fetch`. */
   fetch?: typeof fetch;
