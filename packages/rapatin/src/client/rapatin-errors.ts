@@ -4,26 +4,9 @@ import { HttpApiError, HttpNetworkError, HttpTimeoutError, LunasError } from "@l
  * Base class of the errors the Rapatin client throws; branch on `code`. The
  * HTTP errors below subclass core's HTTP errors instead (so one
  * `instanceof HttpApiError` covers every provider), and still count as
- * `instanceof RapatinError`.
+ * `instanceof RapatinError` (see the end of this file).
  */
-export class RapatinError extends LunasError {
-  // Subclasses (BookingInProgressError, ...) inherit this check, so it must
-  // test against the class it is called on: `this`, not RapatinError.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: see above, `this` is the class being tested
-    const tested = this;
-    if (
-      tested === RapatinError &&
-      (value instanceof RapatinApiError ||
-        value instanceof RapatinValidationError ||
-        value instanceof RapatinLoginError ||
-        value instanceof RapatinTimeoutError ||
-        value instanceof RapatinNetworkError)
-    )
-      return true;
-    return Function.prototype[Symbol.hasInstance].call(tested, value);
-  }
-}
+export class RapatinError extends LunasError {}
 
 function codeForStatus(status: number): string {
   if (status === 401) return "RAPATIN_UNAUTHORIZED";
@@ -113,3 +96,22 @@ export class RapatinNetworkError extends HttpNetworkError {
     });
   }
 }
+
+const rapatinHttpErrors = [
+  RapatinApiError,
+  RapatinValidationError,
+  RapatinLoginError,
+  RapatinTimeoutError,
+  RapatinNetworkError,
+];
+
+// Subclasses (BookingInProgressError, ...) inherit this check, so it tests
+// against the class it is called on (`this`); only RapatinError itself also
+// claims the HTTP errors, which cannot extend it as well as core's classes.
+Object.defineProperty(RapatinError, Symbol.hasInstance, {
+  value: function isInstance(this: typeof RapatinError, value: unknown): boolean {
+    if (this === RapatinError && rapatinHttpErrors.some((kind) => value instanceof kind))
+      return true;
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  },
+});
