@@ -35,13 +35,13 @@ describe("Xendit's errors on core's HTTP client", () => {
 
   it("reads an unreadable 2xx as HttpResponseError and a slow one as HttpTimeoutError", async () => {
     nock(BASE).get("/sessions/ps-1").reply(200, "<html>", { "content-type": "text/html" });
-    const client = createXenditClient({ secretKey: SECRET, baseUrl: BASE, timeoutMs: 30 });
+    const client = createXenditClient({ secretKey: SECRET, baseUrl: BASE });
     const unreadable = await client.sessions.get("ps-1").catch((e: unknown) => e);
     expect(unreadable).toBeInstanceOf(HttpResponseError);
     expect(unreadable).toMatchObject({ code: "XENDIT_BAD_RESPONSE", reason: "not-json" });
 
-    nock(BASE).get("/sessions/ps-2").delay(500).reply(200, {});
-    const slow = await client.sessions.get("ps-2").catch((e: unknown) => e);
+    nock(BASE).get("/sessions/ps-2").delay(2_000).reply(200, {});
+    const slow = await client.sessions.get("ps-2", { timeoutMs: 30 }).catch((e: unknown) => e);
     expect(slow).toBeInstanceOf(HttpTimeoutError);
     expect(slow).toMatchObject({ code: "XENDIT_TIMEOUT", timeoutMs: 30 });
   });
