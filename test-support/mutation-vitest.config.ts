@@ -1,20 +1,27 @@
 import type { ViteUserConfig } from "vitest/config";
 import rootConfig from "../vitest.config";
 
-// Stryker's dry run executes every project it is given before it knows which
-// tests reach the mutated code; only the packages that own a mutated file (set
-// by scripts/mutation-test.mjs) are worth that first run.
-const wanted = (process.env.LUNAS_MUTATION_PROJECTS ?? "").split(",").filter(Boolean);
+// Stryker's dry run executes every test it is given, one file at a time,
+// before it knows which tests reach the mutated code. Tests mirror sources
+// (src/token/x.ts -> test/token/), so only the test folders twinned with the
+// mutated files' folders run (LUNAS_MUTATION_TEST_DIRS, "core/token,..."),
+// set by scripts/mutation-test.mjs.
+const testDirs = (process.env.LUNAS_MUTATION_TEST_DIRS ?? "").split(",").filter(Boolean);
 
-const projects = (rootConfig.test?.projects ?? []).filter((project) => {
-  const name = typeof project === "object" && "test" in project ? project.test?.name : undefined;
-  return wanted.length === 0 || (typeof name === "string" && wanted.includes(name));
+const projects = (rootConfig.test?.projects ?? []).flatMap((project) => {
+  if (typeof project !== "object" || !("test" in project)) return [];
+  const name = project.test?.name;
+  const dirs = testDirs.filter((dir) => dir.startsWith(`${name}/`));
+  if (dirs.length === 0) return [];
+  const include = dirs.map((dir) => `test/${dir.slice(dir.indexOf("/") + 1)}/**/*.test.ts`);
+  return [{ ...project, test: { ...project.test, include } }];
 });
 
-// A shared, busy machine can stretch one test past the suite's 30 s; Stryker
-// judges hanging mutants by its own timeout, so a slow test is not a failure.
+// A shared, busy machine can stretch one test or hook past the suite's
+// limits; Stryker judges hanging mutants by its own timeout, so a slow test is
+// not a failure here.
 const config: ViteUserConfig = {
   ...rootConfig,
-  test: { ...rootConfig.test, testTimeout: 120_000, projects },
+  test: { ...rootConfig.test, testTimeout: 120_000, hookTimeout: 300_000, projects },
 };
 export default config;
