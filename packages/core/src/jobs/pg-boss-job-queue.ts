@@ -1,4 +1,4 @@
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
@@ -13,6 +13,7 @@ import {
   JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
+import { PgBossClass, pgBoss11OrLater } from "./pg-boss-class.js";
 import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pglite-boss-db.js";
 
 /**
@@ -54,6 +55,8 @@ export interface PgBossJobQueueOptions {
 // pg connection options pg-boss hands through to its pool, so a dead database
 // fails calls instead of hanging them.
 const POOL_TIMEOUTS = { connectionTimeoutMillis: 10_000, query_timeout: 60_000 };
+
+type OffWorkByName = (name: string, options: { id: string }) => Promise<void>;
 
 const isFunction = (value: unknown) => typeof value === "function";
 
@@ -166,7 +169,7 @@ export class PgBossJobQueue implements JobQueue {
         ...(opts.schema === undefined ? {} : { schema: opts.schema }),
       };
       if ("connectionString" in parsedSource) {
-        this.#boss = new PgBoss({
+        this.#boss = new PgBossClass({
           ...POOL_TIMEOUTS,
           ...base,
           connectionString: parsedSource.connectionString,
@@ -174,7 +177,7 @@ export class PgBossJobQueue implements JobQueue {
       } else {
         const db = parsedSource.db;
         this.#pgliteDb = isBossDb(db) ? undefined : createPgliteBossDb(db);
-        this.#boss = new PgBoss({ ...base, db: this.#pgliteDb ?? (db as PgBoss.Db) });
+        this.#boss = new PgBossClass({ ...base, db: this.#pgliteDb ?? (db as PgBoss.Db) });
       }
       this.#owned = true;
     }
@@ -205,7 +208,11 @@ export class PgBossJobQueue implements JobQueue {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    for (const id of this.#workers.values()) await this.#boss.offWork({ id });
+    for (const [name, id] of this.#workers) {
+      // pg-boss 11+ wants the queue's name beside the worker's id.
+      if (pgBoss11OrLater) await (this.#boss.offWork as OffWorkByName)(name, { id });
+      else await this.#boss.offWork({ id });
+    }
     this.#workers.clear();
     await this.#waitForHandlers();
     if (this.#owned) {
@@ -249,9 +256,12 @@ export class PgBossJobQueue implements JobQueue {
             },
           }),
     };
-    // Sent as JSON text: pg and PGlite both parse text into jsonb, whereas a
-    // bare string or array value would be rejected or turned into a PG array.
-    const id = await this.#boss.send(input.name, input.dataJson as unknown as object, sendOptions);
+    // pg-boss 10 binds data as is: sent as JSON text, pg and PGlite both parse
+    // it into jsonb, whereas a bare string or array value would be rejected or
+    // turned into a PG array. pg-boss 11+ serialises data itself, so it gets
+    // the value (as the JSON text describes it, e.g. undefined as null).
+    const payload = pgBoss11OrLater ? JSON.parse(input.dataJson) : input.dataJson;
+    const id = await this.#boss.send(input.name, payload as object, sendOptions);
     const workerId = this.#workers.get(input.name);
     if (
       id !== null &&
