@@ -84,6 +84,11 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
   const secrets = encodeSecrets(o.secrets);
   const allowedIps = o.allowedIps ? new Set(o.allowedIps) : null;
   const counters = new BridgeCounters();
+  // Two lanes per sender: the gate (rate limit, identity, claim) and the answer.
+  // A message passes its gate in arrival order and joins the answer lane before
+  // its webhook is acknowledged, so answers follow arrival order even when the
+  // gate's queries of two messages would otherwise overtake each other.
+  const gates = new SenderSequencer();
   const sequencer = new SenderSequencer();
   const processor = createIdempotentProcessor({
     store: o.dedupe,
@@ -289,7 +294,10 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
       return ok("ignored");
     }
     try {
-      return await receive(parsed.message);
+      const incoming = parsed.message;
+      return await gates.run(incoming.isGroup ? `${incoming.sender}/${incoming.member}` : incoming.sender, () =>
+        receive(incoming),
+      );
     } catch (error) {
       // A store that failed: Fonnte retries non-200 answers, which is what we want now.
       emit({ type: "bridge.error", code: errorCode(error), message: "could not record the message" });
