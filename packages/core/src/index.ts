@@ -1,5 +1,27 @@
 export { InvalidArgumentError, LunasError } from "./errors/lunas-error.js";
 export { parseInput } from "./errors/parse-input.js";
+export {
+  HttpApiError,
+  type HttpApiErrorOptions,
+  HttpClientError,
+  HttpNetworkError,
+  HttpResponseError,
+  HttpTimeoutError,
+} from "./http/http-errors.js";
+export { createJsonHttpClient, type JsonHttpClient } from "./http/json-http-client.js";
+export type {
+  AnswerVerdict,
+  HttpAnswer,
+  HttpAuth,
+  HttpMethod,
+  HttpRequestContext,
+  HttpRequestEvent,
+  HttpResponseEvent,
+  HttpRetryOptions,
+  JsonHttpClientOptions,
+  JsonRequest,
+  ProviderFailure,
+} from "./http/json-http-client-options.js";
 export { ResponseBodyTimeoutError, readBodyWithin } from "./http/response-body.js";
 export { fingerprintPayload } from "./idempotency/fingerprint-payload.js";
 export {
