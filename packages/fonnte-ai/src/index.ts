@@ -30,11 +30,15 @@ export {
   type FonnteSendInput,
   type FonnteSendResult,
 } from "./fonnte/fonnte-client.js";
-export { FonnteApiError, FonnteResponseError } from "./fonnte/fonnte-errors.js";
+export {
+  FonnteApiError,
+  FonnteNetworkError,
+  FonnteResponseError,
+  FonnteTimeoutError,
+} from "./fonnte/fonnte-errors.js";
 export type { OutgoingMessage, WhatsAppSender } from "./fonnte/whatsapp-sender.js";
 export { splitReply } from "./format/split-reply.js";
 export { markdownToWhatsApp } from "./format/whatsapp-markdown.js";
-export { ServiceNetworkError, ServiceTimeoutError } from "./http/post-json.js";
 export type {
   IdentityResolver,
   ResolvedIdentity,

@@ -1,13 +1,17 @@
-import { parseInput } from "@lunas/core";
+import {
+  type AnswerVerdict,
+  createJsonHttpClient,
+  type HttpAnswer,
+  parseInput,
+} from "@lunas/core";
 import { z } from "zod";
-import { type JsonAnswer, postJson } from "../http/post-json.js";
 import type { AiProvider, AiReply, AiRequest } from "./ai-provider.js";
 import {
-  AttemptFailure,
   type FallbackOptions,
   fallbackOptionFields,
   generateWithFallback,
-  transportFailure,
+  NoAnswerError,
+  retrySettings,
 } from "./model-fallback.js";
 
 export interface GeminiProviderOptions extends FallbackOptions {
@@ -32,7 +36,6 @@ const detailSchema = z.looseObject({
 });
 const errorBodySchema = z.looseObject({
   error: z.looseObject({
-    code: z.number().optional(),
     status: z.string().optional(),
     message: z.string().optional(),
     details: z.array(detailSchema).optional(),
@@ -65,102 +68,92 @@ const BLOCKING_FINISH = new Set([
   "IMAGE_SAFETY",
 ]);
 
-/** "37s", "1.5s" → ms (google.protobuf.Duration in JSON). */
-function durationMs(text: string | undefined): number | null {
+/** "37s", "1.5s" → ms (a google.protobuf.Duration in JSON). */
+function durationMs(text: string | undefined): number | undefined {
   const match = text?.match(/^(\d+(?:\.\d+)?)s$/);
-  return match ? Math.round(Number(match[1]) * 1000) : null;
+  return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
-function classify(status: number, body: unknown): AttemptFailure {
-  const parsed = errorBodySchema.safeParse(body);
+/**
+ * Gemini's error body: `RetryInfo.retryDelay` is the wait it asks for, and a
+ * `QuotaFailure` on a per-day quota is not worth retrying (it resets tomorrow).
+ */
+function readGeminiAnswer(answer: HttpAnswer): AnswerVerdict {
+  if (answer.status >= 200 && answer.status < 300) return { data: answer.body };
+  const parsed = errorBodySchema.safeParse(answer.body);
   const error = parsed.success ? parsed.data.error : undefined;
-  const detail = `HTTP ${status}${error?.status ? ` ${error.status}` : ""}`;
   const details = error?.details ?? [];
-  const retryDelayMs = durationMs(
+  const retryAfterMs = durationMs(
     details.find((d) => d["@type"]?.endsWith("google.rpc.RetryInfo"))?.retryDelay,
   );
-  if (status === 429) {
-    // A per-day quota only resets tomorrow: waiting is pointless, another model may have its own.
-    const perDay = details.some((d) =>
-      (d.violations ?? []).some((v) => /PerDay/i.test(v.quotaId ?? "")),
-    );
-    return new AttemptFailure(perDay ? "fallback" : "retry", status, detail, retryDelayMs);
-  }
-  if (status === 500 || status === 503 || status === 504) {
-    return new AttemptFailure("retry", status, detail, retryDelayMs);
-  }
-  // 404: the model name is retired or misspelt; the next model may exist.
-  if (status === 404) return new AttemptFailure("fallback", status, detail, null);
-  return new AttemptFailure("stop", status, detail, null);
+  const perDay = details.some((d) => (d.violations ?? []).some((v) => /PerDay/i.test(v.quotaId ?? "")));
+  return {
+    failure: {
+      ...(error?.status ? { providerCode: error.status } : {}),
+      ...(error?.message ? { message: error.message } : {}),
+      ...(perDay ? { retryable: false } : {}),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  };
 }
 
 /**
  * `AiProvider` over Gemini's REST `generateContent`: `systemInstruction`,
- * `contents` with roles user/model, `generationConfig`. Each model is tried
- * with backoff on 429/5xx, waiting at least what Gemini's `RetryInfo` asks;
- * a per-day quota, a missing model, a timeout or used-up retries move on to
- * the next model. A blocked prompt or a safety stop answers `blockedReply`.
- * The key travels in the `x-goog-api-key` header, never in the URL.
+ * `contents` with roles user/model, `generationConfig`. On core's JSON client:
+ * each model is retried on 429/5xx with backoff, never sooner than Gemini's
+ * `RetryInfo` asks; a per-day quota, a missing model, a timeout or used-up
+ * retries move on to the next model. A blocked prompt or a safety stop answers
+ * `blockedReply`. The key travels in `x-goog-api-key`, never in the URL, and is
+ * redacted from every error.
  */
 export function createGeminiProvider(options: GeminiProviderOptions): AiProvider {
   const o = parseInput(optionsSchema, options, "Gemini provider options");
+  const http = createJsonHttpClient({
+    service: "Gemini",
+    baseUrl: o.baseUrl,
+    auth: { type: "header", name: "x-goog-api-key", value: o.apiKey },
+    timeoutMs: o.timeoutMs,
+    retry: retrySettings(o),
+    parseAnswer: readGeminiAnswer,
+    sleep: o.sleep,
+    random: o.random,
+  });
 
-  async function once(model: string, request: AiRequest, signal?: AbortSignal): Promise<AiReply> {
-    const body = {
-      ...(request.systemInstruction
-        ? { systemInstruction: { parts: [{ text: request.systemInstruction }] } }
-        : {}),
-      contents: [
-        ...request.history.map((m) => ({ role: m.role, parts: [{ text: m.text }] })),
-        { role: "user", parts: [{ text: request.message }] },
-      ],
-      ...(o.generationConfig ? { generationConfig: o.generationConfig } : {}),
-    };
-    let answer: JsonAnswer;
-    try {
-      answer = await postJson({
-        service: "gemini",
-        url: new URL(`/v1beta/models/${model}:generateContent`, o.baseUrl).toString(),
-        headers: { "x-goog-api-key": o.apiKey },
-        json: body,
-        timeoutMs: o.timeoutMs,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw transportFailure(error);
-    }
-    if (answer.status !== 200) throw classify(answer.status, answer.body);
-    const parsed = answerSchema.safeParse(answer.body);
-    if (!parsed.success) throw new AttemptFailure("retry", 200, "unreadable answer", null);
-    const { candidates, promptFeedback } = parsed.data;
+  async function once(model: string, request: AiRequest): Promise<AiReply> {
+    const { candidates, promptFeedback } = await http.request({
+      method: "POST",
+      path: `v1beta/models/${model}:generateContent`,
+      what: `Gemini ${model} generateContent`,
+      // Generating changes nothing on Gemini's side: safe to repeat.
+      safeToRepeat: true,
+      json: {
+        ...(request.systemInstruction
+          ? { systemInstruction: { parts: [{ text: request.systemInstruction }] } }
+          : {}),
+        contents: [
+          ...request.history.map((m) => ({ role: m.role, parts: [{ text: m.text }] })),
+          { role: "user", parts: [{ text: request.message }] },
+        ],
+        ...(o.generationConfig ? { generationConfig: o.generationConfig } : {}),
+      },
+      schema: answerSchema,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     if (promptFeedback?.blockReason) return { text: o.blockedReply, model, blocked: true };
     const candidate = candidates?.[0];
+    if (candidate?.finishReason && BLOCKING_FINISH.has(candidate.finishReason)) {
+      return { text: o.blockedReply, model, blocked: true };
+    }
     const text = (candidate?.content?.parts ?? [])
       .filter((part) => part.thought !== true)
       .map((part) => part.text ?? "")
       .join("")
       .trim();
-    if (candidate?.finishReason && BLOCKING_FINISH.has(candidate.finishReason)) {
-      return { text: o.blockedReply, model, blocked: true };
-    }
-    if (text === "") throw new AttemptFailure("retry", 200, "empty answer", null);
+    if (text === "") throw new NoAnswerError(`${model} answered without text`);
     return { text, model, blocked: false };
   }
 
   return {
-    generate: (request) =>
-      generateWithFallback(
-        {
-          provider: "gemini",
-          models: o.models,
-          maxAttemptsPerModel: o.maxAttemptsPerModel,
-          retryBaseDelayMs: o.retryBaseDelayMs,
-          maxRetryDelayMs: o.maxRetryDelayMs,
-          sleep: o.sleep,
-          random: o.random,
-          ...(request.signal ? { signal: request.signal } : {}),
-        },
-        (model, signal) => once(model, request, signal),
-      ),
+    generate: (request) => generateWithFallback("gemini", o.models, (model) => once(model, request)),
   };
 }

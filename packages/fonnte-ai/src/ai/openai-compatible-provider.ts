@@ -1,18 +1,22 @@
-import { parseInput } from "@lunas/core";
+import {
+  type AnswerVerdict,
+  createJsonHttpClient,
+  type HttpAnswer,
+  parseInput,
+} from "@lunas/core";
 import { z } from "zod";
-import { type JsonAnswer, postJson } from "../http/post-json.js";
 import type { AiProvider, AiReply, AiRequest } from "./ai-provider.js";
 import {
-  AttemptFailure,
   type FallbackOptions,
   fallbackOptionFields,
   generateWithFallback,
-  transportFailure,
+  NoAnswerError,
+  retrySettings,
 } from "./model-fallback.js";
 
 export interface OpenAiCompatibleProviderOptions extends FallbackOptions {
   apiKey: string;
-  /** The API root that `/chat/completions` hangs off, e.g. `https://api.openai.com/v1`. */
+  /** The API root that `chat/completions` hangs off, e.g. `https://api.openai.com/v1`. */
   baseUrl: string;
   /** Extra body fields (temperature, max_tokens, …), passed as is. */
   parameters?: Record<string, unknown>;
@@ -41,26 +45,17 @@ const errorBodySchema = z.looseObject({
   error: z.looseObject({ code: z.string().nullish(), type: z.string().nullish() }),
 });
 
-function retryAfterMs(headers: Headers): number | null {
-  const value = headers.get("retry-after");
-  if (value === null) return null;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : null;
-}
-
-function classify(answer: JsonAnswer): AttemptFailure {
-  const { status } = answer;
+/** A used-up balance does not come back by waiting: not retried (core reads `Retry-After` itself). */
+function readOpenAiAnswer(answer: HttpAnswer): AnswerVerdict {
+  if (answer.status >= 200 && answer.status < 300) return { data: answer.body };
   const parsed = errorBodySchema.safeParse(answer.body);
-  const code = parsed.success ? (parsed.data.error.code ?? parsed.data.error.type ?? "") : "";
-  const detail = `HTTP ${status}${code ? ` ${code}` : ""}`;
-  if (status === 429) {
-    // A used-up balance does not come back by waiting.
-    const exhausted = /insufficient_quota|billing/i.test(code);
-    return new AttemptFailure(exhausted ? "fallback" : "retry", status, detail, retryAfterMs(answer.headers));
-  }
-  if (status >= 500) return new AttemptFailure("retry", status, detail, retryAfterMs(answer.headers));
-  if (status === 404) return new AttemptFailure("fallback", status, detail, null);
-  return new AttemptFailure("stop", status, detail, null);
+  const code = parsed.success ? (parsed.data.error.code ?? parsed.data.error.type ?? undefined) : undefined;
+  return {
+    failure: {
+      ...(code ? { providerCode: code } : {}),
+      ...(code && /insufficient_quota|billing/i.test(code) ? { retryable: false } : {}),
+    },
+  };
 }
 
 /**
@@ -73,9 +68,18 @@ export function createOpenAiCompatibleProvider(
   options: OpenAiCompatibleProviderOptions,
 ): AiProvider {
   const o = parseInput(optionsSchema, options, "OpenAI-compatible provider options");
-  const url = `${o.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+  const http = createJsonHttpClient({
+    service: "OpenAI-compatible API",
+    baseUrl: o.baseUrl,
+    auth: { type: "bearer", token: o.apiKey },
+    timeoutMs: o.timeoutMs,
+    retry: retrySettings(o),
+    parseAnswer: readOpenAiAnswer,
+    sleep: o.sleep,
+    random: o.random,
+  });
 
-  async function once(model: string, request: AiRequest, signal?: AbortSignal): Promise<AiReply> {
+  async function once(model: string, request: AiRequest): Promise<AiReply> {
     const messages = [
       ...(request.systemInstruction ? [{ role: "system", content: request.systemInstruction }] : []),
       ...request.history.map((m) => ({
@@ -84,45 +88,26 @@ export function createOpenAiCompatibleProvider(
       })),
       { role: "user", content: request.message },
     ];
-    let answer: JsonAnswer;
-    try {
-      answer = await postJson({
-        service: "openai",
-        url,
-        headers: { authorization: `Bearer ${o.apiKey}` },
-        json: { ...o.parameters, model, messages },
-        timeoutMs: o.timeoutMs,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw transportFailure(error);
-    }
-    if (answer.status !== 200) throw classify(answer);
-    const parsed = answerSchema.safeParse(answer.body);
-    if (!parsed.success) throw new AttemptFailure("retry", 200, "unreadable answer", null);
-    const choice = parsed.data.choices[0]!;
+    const { choices } = await http.request({
+      method: "POST",
+      path: "chat/completions",
+      what: `${model} chat completion`,
+      safeToRepeat: true,
+      json: { ...o.parameters, model, messages },
+      schema: answerSchema,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    const choice = choices[0]!;
     if (choice.finish_reason === "content_filter" || choice.message?.refusal) {
       return { text: o.blockedReply, model, blocked: true };
     }
     const text = (choice.message?.content ?? "").trim();
-    if (text === "") throw new AttemptFailure("retry", 200, "empty answer", null);
+    if (text === "") throw new NoAnswerError(`${model} answered without text`);
     return { text, model, blocked: false };
   }
 
   return {
     generate: (request) =>
-      generateWithFallback(
-        {
-          provider: "openai-compatible",
-          models: o.models,
-          maxAttemptsPerModel: o.maxAttemptsPerModel,
-          retryBaseDelayMs: o.retryBaseDelayMs,
-          maxRetryDelayMs: o.maxRetryDelayMs,
-          sleep: o.sleep,
-          random: o.random,
-          ...(request.signal ? { signal: request.signal } : {}),
-        },
-        (model, signal) => once(model, request, signal),
-      ),
+      generateWithFallback("openai-compatible", o.models, (model) => once(model, request)),
   };
 }

@@ -1,5 +1,13 @@
 import {
+  type AnswerVerdict,
   callableSchema,
+  createJsonHttpClient,
+  type HttpAnswer,
+  HttpApiError,
+  type HttpClientError,
+  HttpNetworkError,
+  HttpResponseError,
+  HttpTimeoutError,
   parseInput,
   RetryExhaustedError,
   realSleep,
@@ -8,8 +16,12 @@ import {
   sleepSchema,
 } from "@lunas/core";
 import { z } from "zod";
-import { postJson } from "../http/post-json.js";
-import { fonnteErrorFor, FonnteResponseError } from "./fonnte-errors.js";
+import {
+  fonnteErrorFor,
+  FonnteNetworkError,
+  FonnteResponseError,
+  FonnteTimeoutError,
+} from "./fonnte-errors.js";
 import type { OutgoingMessage, WhatsAppSender } from "./whatsapp-sender.js";
 
 /** Fonnte's `/send` options (https://docs.fonnte.com/api-send-message). */
@@ -106,51 +118,90 @@ const answerSchema = z.looseObject({
   requestid: z.union([z.string(), z.number()]).optional(),
 });
 
-/** Sends WhatsApp messages through Fonnte's `/send`. */
+/** Fonnte's envelope: `status` (or `Status`) says whether the request was taken, whatever the HTTP status. */
+function readFonnteAnswer(answer: HttpAnswer): AnswerVerdict {
+  const parsed = answerSchema.safeParse(answer.body);
+  if (!parsed.success) {
+    if (answer.status >= 400) return { failure: { providerCode: `HTTP ${answer.status}` } };
+    return { unreadable: [{ path: "(root)", message: "not Fonnte's JSON answer" }] };
+  }
+  const body = parsed.data;
+  if ((body.status ?? body.Status) === true && answer.status < 400) return { data: body };
+  const reason = body.reason ?? body.Reason ?? body.detail ?? `HTTP ${answer.status}`;
+  return { failure: { providerCode: reason, message: reason } };
+}
+
+/** Core's client errors, as Fonnte's own classes with Fonnte's codes. */
+function toFonnteError(error: HttpClientError): Error {
+  if (error instanceof HttpApiError) {
+    return fonnteErrorFor(error.providerCode ?? `HTTP ${error.status}`, error.status, error.body);
+  }
+  if (error instanceof HttpTimeoutError) {
+    return new FonnteTimeoutError(error.timeoutMs, error.message, { code: "FONNTE_TIMEOUT", cause: error });
+  }
+  if (error instanceof HttpNetworkError) {
+    return new FonnteNetworkError(error.message, { code: "FONNTE_NETWORK_ERROR", cause: error.cause });
+  }
+  if (error instanceof HttpResponseError) {
+    return new FonnteResponseError(error.status, error.message, {
+      code: "FONNTE_BAD_RESPONSE",
+      issues: error.issues,
+    });
+  }
+  return error;
+}
+
+/**
+ * Sends WhatsApp messages through Fonnte's `/send`, on core's JSON HTTP client
+ * (timeout over the whole answer, the token redacted from every error). A
+ * refusal Fonnte calls passing is retried with core's backoff; one that will
+ * repeat (token, quota, target, input) is thrown at once as `FonnteApiError`.
+ */
 export function createFonnteClient(options: FonnteClientOptions): FonnteClient {
   const o = parseInput(optionsSchema, options, "Fonnte client options");
-  const url = new URL("/send", o.baseUrl).toString();
-
-  async function attempt(input: z.output<typeof sendSchema>, signal?: AbortSignal) {
-    const answer = await postJson({
-      service: "fonnte",
-      url,
-      headers: { authorization: o.token },
-      json: input,
-      timeoutMs: o.timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    const parsed = answerSchema.safeParse(answer.body);
-    if (!parsed.success) {
-      if (answer.status >= 400) throw fonnteErrorFor(`HTTP ${answer.status}`, answer.status);
-      throw new FonnteResponseError(answer.status);
-    }
-    const body = parsed.data;
-    const ok = body.status ?? body.Status;
-    if (ok !== true || answer.status >= 400) {
-      const reason = body.reason ?? body.Reason ?? body.detail ?? `HTTP ${answer.status}`;
-      throw fonnteErrorFor(reason, answer.status);
-    }
-    return {
-      ids: body.id ?? [],
-      targets: body.target ?? [],
-      requestId: body.requestid === undefined ? null : String(body.requestid),
-      detail: body.detail ?? null,
-    };
-  }
+  const http = createJsonHttpClient({
+    service: "Fonnte",
+    baseUrl: o.baseUrl,
+    auth: { type: "header", name: "authorization", value: o.token },
+    timeoutMs: o.timeoutMs,
+    parseAnswer: readFonnteAnswer,
+    mapError: toFonnteError,
+    sleep: o.sleep,
+    random: o.random,
+  });
 
   return {
     async send(input, callOptions = {}) {
       const checked = parseInput(sendSchema, input, "Fonnte send input");
       try {
-        return await retry((_, signal) => attempt(checked, signal), {
-          maxAttempts: o.maxAttempts,
-          baseDelayMs: o.retryBaseDelayMs,
-          retryable: (error) => (error as { transient?: unknown }).transient === true,
-          sleep: o.sleep,
-          random: o.random,
-          ...(callOptions.signal ? { signal: callOptions.signal } : {}),
-        });
+        const body = await retry(
+          (_, signal) =>
+            http.request({
+              method: "POST",
+              path: "send",
+              what: "Send a WhatsApp message",
+              json: checked,
+              // One attempt per call: only Fonnte's own "not taken" is safe to repeat,
+              // which the loop around it decides; a dropped answer may hide a queued message.
+              retry: false,
+              schema: answerSchema,
+              ...(signal ? { signal } : {}),
+            }),
+          {
+            maxAttempts: o.maxAttempts,
+            baseDelayMs: o.retryBaseDelayMs,
+            retryable: (error) => (error as { transient?: unknown }).transient === true,
+            sleep: o.sleep,
+            random: o.random,
+            ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+          },
+        );
+        return {
+          ids: body.id ?? [],
+          targets: body.target ?? [],
+          requestId: body.requestid === undefined ? null : String(body.requestid),
+          detail: body.detail ?? null,
+        };
       } catch (error) {
         // Callers branch on Fonnte's reason, not on how many tries it took.
         throw error instanceof RetryExhaustedError ? error.cause : error;

@@ -1,27 +1,31 @@
-import { LunasError } from "@lunas/core";
+import { HttpApiError, HttpNetworkError, HttpResponseError, HttpTimeoutError } from "@lunas/core";
 
-/** Fonnte refused a request (HTTP 200 with `status: false`, or an HTTP error). */
-export class FonnteApiError extends LunasError {
+/**
+ * Fonnte refused a request: HTTP 200 with `status: false` (or `Status: false`)
+ * and a `reason`, or an HTTP error. `code` names the reason
+ * (`FONNTE_TOKEN_INVALID`, `FONNTE_INSUFFICIENT_QUOTA`, …).
+ */
+export class FonnteApiError extends HttpApiError {
   /** Fonnte's `reason`, as it wrote it (`token invalid`, `insufficient quota`, …). */
   readonly reason: string;
-  readonly httpStatus: number;
   /** Worth trying again later (disconnected device, rate limit, server error). */
   readonly transient: boolean;
 
-  constructor(code: string, reason: string, httpStatus: number, transient: boolean) {
-    super(code, `Fonnte refused the request: ${reason}`);
+  constructor(code: string, reason: string, status: number, transient: boolean, body?: unknown) {
+    super(status, `Fonnte refused the request: ${reason}`, { code, providerCode: reason, body });
     this.reason = reason;
-    this.httpStatus = httpStatus;
     this.transient = transient;
   }
 }
 
+/** No complete answer within the timeout. Fonnte may have queued the message: not retried. */
+export class FonnteTimeoutError extends HttpTimeoutError {}
+
+/** Fonnte could not be reached, or the connection dropped before its answer. */
+export class FonnteNetworkError extends HttpNetworkError {}
+
 /** Fonnte answered 2xx with a body this client cannot read. */
-export class FonnteResponseError extends LunasError {
-  constructor(status: number) {
-    super("FONNTE_BAD_RESPONSE", `Fonnte answered HTTP ${status} with a body that is not its JSON`);
-  }
-}
+export class FonnteResponseError extends HttpResponseError {}
 
 // Fonnte's documented reasons, matched on the words so small rewordings still
 // map. Transient ones may succeed later without anyone changing anything.
@@ -35,9 +39,10 @@ const REASONS: readonly { pattern: RegExp; code: string; transient: boolean }[] 
   { pattern: /rate limit|too many|busy|try again|timeout/i, code: "FONNTE_RATE_LIMITED", transient: true },
 ];
 
-export function fonnteErrorFor(reason: string, httpStatus: number): FonnteApiError {
+/** The typed error for a Fonnte `reason` (or an HTTP status without one). */
+export function fonnteErrorFor(reason: string, status: number, body?: unknown): FonnteApiError {
   const known = REASONS.find((entry) => entry.pattern.test(reason));
-  if (known) return new FonnteApiError(known.code, reason, httpStatus, known.transient);
-  const transient = httpStatus === 429 || httpStatus >= 500;
-  return new FonnteApiError("FONNTE_REJECTED", reason, httpStatus, transient);
+  if (known) return new FonnteApiError(known.code, reason, status, known.transient, body);
+  const transient = status === 429 || status >= 500;
+  return new FonnteApiError("FONNTE_REJECTED", reason, status, transient, body);
 }

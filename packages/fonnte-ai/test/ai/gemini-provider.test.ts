@@ -1,23 +1,26 @@
 import { AiProviderError, createGeminiProvider } from "@lunas/fonnte-ai";
 import { FakeGeminiServer } from "@lunas/fonnte-ai/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordingSleep } from "../support/recording-sleep.js";
 
 describe("Gemini provider against the fake Gemini server", () => {
   let gemini: FakeGeminiServer;
   let delays: number[];
-  const provider = (over: Partial<Parameters<typeof createGeminiProvider>[0]> = {}) =>
-    createGeminiProvider({
+  const provider = (over: Partial<Parameters<typeof createGeminiProvider>[0]> = {}) => {
+    const timeoutMs = over.timeoutMs ?? 1_777;
+    const recording = recordingSleep(timeoutMs);
+    delays = recording.delays;
+    return createGeminiProvider({
       apiKey: gemini.apiKey,
       baseUrl: gemini.url,
       models: ["gemini-2.5-flash", "gemini-2.0-flash"],
-      timeoutMs: 1_000,
+      timeoutMs,
       retryBaseDelayMs: 100,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      sleep: recording.sleep,
       random: () => 0.5,
       ...over,
     });
+  };
   const ask = (p = provider()) =>
     p.generate({
       systemInstruction: "Jawab singkat.",

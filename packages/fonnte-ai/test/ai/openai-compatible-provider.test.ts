@@ -1,22 +1,25 @@
 import { createOpenAiCompatibleProvider } from "@lunas/fonnte-ai";
 import { FakeOpenAiServer } from "@lunas/fonnte-ai/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordingSleep } from "../support/recording-sleep.js";
 
 describe("OpenAI-compatible provider against the fake server", () => {
   let server: FakeOpenAiServer;
   let delays: number[];
-  const provider = (over: Partial<Parameters<typeof createOpenAiCompatibleProvider>[0]> = {}) =>
-    createOpenAiCompatibleProvider({
+  const provider = (over: Partial<Parameters<typeof createOpenAiCompatibleProvider>[0]> = {}) => {
+    const timeoutMs = over.timeoutMs ?? 1_777;
+    const recording = recordingSleep(timeoutMs);
+    delays = recording.delays;
+    return createOpenAiCompatibleProvider({
       apiKey: server.apiKey,
       baseUrl: `${server.url}/v1`,
       models: ["gpt-4o-mini", "llama-3.1-8b"],
-      timeoutMs: 1_000,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      timeoutMs,
+      sleep: recording.sleep,
       random: () => 0.5,
       ...over,
     });
+  };
   const ask = (p = provider()) =>
     p.generate({
       systemInstruction: "Jawab singkat.",

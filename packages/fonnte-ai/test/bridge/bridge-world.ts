@@ -103,7 +103,7 @@ export async function createBridge(world: BridgeWorld, parts: BridgeParts = {}):
       baseUrl: world.gemini.url,
       models: MODELS,
       timeoutMs: 2_000,
-      sleep: async () => {},
+      retryBaseDelayMs: 5,
     }),
     identity: new PostgresIdentityResolver(world.db.executor, { schema: world.db.schema }),
     sessions,

@@ -1,21 +1,24 @@
 import { createFonnteClient, FonnteApiError } from "@lunas/fonnte-ai";
 import { FakeFonnteServer } from "@lunas/fonnte-ai/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordingSleep } from "../support/recording-sleep.js";
 
 describe("FonnteClient against the fake Fonnte server", () => {
   let fonnte: FakeFonnteServer;
   let delays: number[];
-  const client = (over: Partial<Parameters<typeof createFonnteClient>[0]> = {}) =>
-    createFonnteClient({
+  const client = (over: Partial<Parameters<typeof createFonnteClient>[0]> = {}) => {
+    const timeoutMs = over.timeoutMs ?? 777;
+    const recording = recordingSleep(timeoutMs);
+    delays = recording.delays;
+    return createFonnteClient({
       token: fonnte.token,
       baseUrl: fonnte.url,
-      timeoutMs: 500,
-      sleep: async (ms) => {
-        delays.push(ms);
-      },
+      timeoutMs,
+      sleep: recording.sleep,
       random: () => 0.5,
       ...over,
     });
+  };
 
   beforeAll(async () => {
     fonnte = await FakeFonnteServer.start();
@@ -65,7 +68,7 @@ describe("FonnteClient against the fake Fonnte server", () => {
       .send({ target: "6281234567890", message: "x" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FonnteApiError);
-    expect(error).toMatchObject({ code, reason, transient: false, httpStatus: 200 });
+    expect(error).toMatchObject({ code, reason, transient: false, status: 200 });
     expect(fonnte.calls).toHaveLength(1);
     expect(fonnte.sent).toHaveLength(0);
   });

@@ -21,7 +21,6 @@ describe("SupabaseIdentityResolver over PostgreSQL", () => {
   const client = () =>
     createClient("https://lunasproj.supabase.co", "service-role-key", {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      db: { schema: db.schema },
       global: { fetch: createPostgrestStandIn({ ...db, role: "service_role" }) },
     });
 
