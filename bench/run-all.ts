@@ -5,6 +5,7 @@ const benches = [
   "./token-cache.bench.js",
   "./idempotency-throughput.bench.js",
   "./rapatin-login.bench.js",
+  "./fonnte-ai-bridge.bench.js",
 ];
 
 console.log(`machine: ${describeMachine()}\n`);

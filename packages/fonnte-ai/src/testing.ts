@@ -1,11 +1,6 @@
 // Fakes and builders for tests and demos. Loads without vitest (the suites are
 // in `@lunas/fonnte-ai/conformance`); the fake servers need Node's http.
-export {
-  type FakeAnswer,
-  FakeHttpService,
-  type RecordedCall,
-  type TransportFault,
-} from "./testing/fake-http-service.js";
+
 export {
   FakeFonnteServer,
   type FakeFonnteServerOptions,
@@ -18,6 +13,12 @@ export {
   type GeminiCall,
   type GeminiFault,
 } from "./testing/fake-gemini-server.js";
+export {
+  type FakeAnswer,
+  FakeHttpService,
+  type RecordedCall,
+  type TransportFault,
+} from "./testing/fake-http-service.js";
 export {
   FakeOpenAiServer,
   type FakeOpenAiServerOptions,

@@ -1,9 +1,4 @@
-import {
-  type AnswerVerdict,
-  createJsonHttpClient,
-  type HttpAnswer,
-  parseInput,
-} from "@lunas/core";
+import { type AnswerVerdict, createJsonHttpClient, type HttpAnswer, parseInput } from "@lunas/core";
 import { z } from "zod";
 import type { AiProvider, AiReply, AiRequest } from "./ai-provider.js";
 import {
@@ -48,7 +43,9 @@ const answerSchema = z.looseObject({
         content: z
           .looseObject({
             parts: z
-              .array(z.looseObject({ text: z.string().optional(), thought: z.boolean().optional() }))
+              .array(
+                z.looseObject({ text: z.string().optional(), thought: z.boolean().optional() }),
+              )
               .optional(),
           })
           .optional(),
@@ -86,7 +83,9 @@ function readGeminiAnswer(answer: HttpAnswer): AnswerVerdict {
   const retryAfterMs = durationMs(
     details.find((d) => d["@type"]?.endsWith("google.rpc.RetryInfo"))?.retryDelay,
   );
-  const perDay = details.some((d) => (d.violations ?? []).some((v) => /PerDay/i.test(v.quotaId ?? "")));
+  const perDay = details.some((d) =>
+    (d.violations ?? []).some((v) => /PerDay/i.test(v.quotaId ?? "")),
+  );
   return {
     failure: {
       ...(error?.status ? { providerCode: error.status } : {}),
@@ -154,6 +153,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): AiProvider
   }
 
   return {
-    generate: (request) => generateWithFallback("gemini", o.models, (model) => once(model, request)),
+    generate: (request) =>
+      generateWithFallback("gemini", o.models, (model) => once(model, request)),
   };
 }

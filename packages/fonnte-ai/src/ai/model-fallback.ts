@@ -45,9 +45,15 @@ export async function generateWithFallback(
   }
   const status = last instanceof HttpApiError ? last.status : null;
   const detail = last instanceof HttpClientError ? last.code : "no answer";
-  throw new AiProviderError("AI_UNAVAILABLE", provider, `no model answered (last: ${detail})`, status, {
-    cause: last,
-  });
+  throw new AiProviderError(
+    "AI_UNAVAILABLE",
+    provider,
+    `no model answered (last: ${detail})`,
+    status,
+    {
+      cause: last,
+    },
+  );
 }
 
 /** The options every AI provider here shares, with their defaults. */

@@ -1,9 +1,4 @@
-import {
-  type AnswerVerdict,
-  createJsonHttpClient,
-  type HttpAnswer,
-  parseInput,
-} from "@lunas/core";
+import { type AnswerVerdict, createJsonHttpClient, type HttpAnswer, parseInput } from "@lunas/core";
 import { z } from "zod";
 import type { AiProvider, AiReply, AiRequest } from "./ai-provider.js";
 import {
@@ -49,7 +44,9 @@ const errorBodySchema = z.looseObject({
 function readOpenAiAnswer(answer: HttpAnswer): AnswerVerdict {
   if (answer.status >= 200 && answer.status < 300) return { data: answer.body };
   const parsed = errorBodySchema.safeParse(answer.body);
-  const code = parsed.success ? (parsed.data.error.code ?? parsed.data.error.type ?? undefined) : undefined;
+  const code = parsed.success
+    ? (parsed.data.error.code ?? parsed.data.error.type ?? undefined)
+    : undefined;
   return {
     failure: {
       ...(code ? { providerCode: code } : {}),
@@ -81,7 +78,9 @@ export function createOpenAiCompatibleProvider(
 
   async function once(model: string, request: AiRequest): Promise<AiReply> {
     const messages = [
-      ...(request.systemInstruction ? [{ role: "system", content: request.systemInstruction }] : []),
+      ...(request.systemInstruction
+        ? [{ role: "system", content: request.systemInstruction }]
+        : []),
       ...request.history.map((m) => ({
         role: m.role === "model" ? "assistant" : "user",
         content: m.text,

@@ -1,7 +1,7 @@
 import {
+  type Clock,
   callableSchema,
   clockSchema,
-  type Clock,
   type IdempotencyStore,
   idempotencyStoreSchema,
   type JobQueue,
@@ -98,7 +98,8 @@ export const DEFAULT_MESSAGES: BridgeMessages = {
   unknownSender:
     "Maaf, nomor Anda belum terdaftar atau belum disetujui. Silakan daftar atau hubungi admin untuk mendapatkan akses.",
   apology: "Maaf, terjadi kendala saat memproses pesan Anda. Silakan coba lagi beberapa saat lagi.",
-  tooLong: "Maaf, pesan Anda terlalu panjang (maksimal 1.000 karakter). Silakan kirim pesan yang lebih singkat.",
+  tooLong:
+    "Maaf, pesan Anda terlalu panjang (maksimal 1.000 karakter). Silakan kirim pesan yang lebih singkat.",
   rateLimited: "Anda mengirim terlalu banyak pesan. Silakan tunggu sebentar sebelum mengirim lagi.",
 };
 

@@ -1,6 +1,6 @@
 import type { AiProvider } from "../ai/ai-provider.js";
-import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
 import { splitReply } from "../format/split-reply.js";
+import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
 import type { SessionStore } from "../session/session-store.js";
 import { type BridgeEvent, errorCode, maskPhone } from "./bridge-events.js";
 import type { BridgeCounters } from "./bridge-metrics.js";
@@ -62,7 +62,12 @@ export class MessageAnswerer {
       const latencyMs = o.now() - started;
       o.counters.aiFailures++;
       o.counters.consecutiveAiFailures++;
-      o.emit({ type: "ai.failed", sender: maskPhone(message.phone), code: errorCode(error), latencyMs });
+      o.emit({
+        type: "ai.failed",
+        sender: maskPhone(message.phone),
+        code: errorCode(error),
+        latencyMs,
+      });
       await this.#send(message, o.messages.apology);
       return;
     }
@@ -80,7 +85,12 @@ export class MessageAnswerer {
       typeof extra === "string" && extra.trim() !== ""
         ? `${o.systemPrompt}\n\n${extra}`
         : o.systemPrompt;
-    const reply = await o.ai.generate({ systemInstruction, history, message: message.text, signal });
+    const reply = await o.ai.generate({
+      systemInstruction,
+      history,
+      message: message.text,
+      signal,
+    });
     const latencyMs = o.now() - started;
     o.counters.recordAiLatency(latencyMs);
     o.counters.consecutiveAiFailures = 0;

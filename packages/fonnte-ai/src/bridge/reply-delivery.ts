@@ -92,7 +92,11 @@ export class ReplyDelivery {
         queued = true;
         this.#o.counters.sendsQueued++;
       } catch (error) {
-        this.#o.emit({ type: "bridge.error", code: errorCode(error), message: "could not queue a failed send" });
+        this.#o.emit({
+          type: "bridge.error",
+          code: errorCode(error),
+          message: "could not queue a failed send",
+        });
       }
     }
     this.#o.emit({ type: "send.failed", target: maskPhone(reply.target), code, queued });

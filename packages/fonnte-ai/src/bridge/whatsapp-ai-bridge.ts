@@ -5,11 +5,15 @@ import {
   parseInput,
 } from "@lunas/core";
 import { z } from "zod";
-import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
 import { splitReply } from "../format/split-reply.js";
+import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
 import { normalizeIndonesianPhone, toIndonesianMobile } from "../phone/indonesian-phone.js";
 import { encodeSecrets, matchesAnySecret } from "../secret/constant-time.js";
-import { type FonnteIncomingMessage, parseFonnteWebhook } from "../webhook/fonnte-webhook.js";
+import {
+  type FonnteIncomingMessage,
+  type ParsedFonnteWebhook,
+  readFonnteWebhook,
+} from "../webhook/fonnte-webhook.js";
 import { type BridgeEvent, errorCode, maskPhone } from "./bridge-events.js";
 import { BridgeCounters, type BridgeMetrics, type RejectionReason } from "./bridge-metrics.js";
 import {
@@ -52,7 +56,10 @@ export interface WhatsAppAiBridge {
    * Sends `message` (Markdown) to `target` as the bridge sends replies:
    * formatted, split, failed parts queued. For a manual send endpoint.
    */
-  send(input: { target: string; message: string }): Promise<{ parts: number; sent: number; queued: boolean }>;
+  send(input: {
+    target: string;
+    message: string;
+  }): Promise<{ parts: number; sent: number; queued: boolean }>;
 }
 
 const manualSendSchema = z.strictObject({
@@ -130,7 +137,8 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
   const track = (work: Promise<unknown>) => {
     const settled = work.then(
       () => {},
-      (error) => emit({ type: "bridge.error", code: errorCode(error), message: "background work failed" }),
+      (error) =>
+        emit({ type: "bridge.error", code: errorCode(error), message: "background work failed" }),
     );
     inFlight.add(settled);
     void settled.then(() => inFlight.delete(settled));
@@ -215,7 +223,11 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     const outcome = await Promise.race([held, settled]);
     if (outcome === "duplicate") {
       counters.duplicates++;
-      emit({ type: "message.duplicate", sender: maskPhone(message.phone), inboxId: message.inboxId });
+      emit({
+        type: "message.duplicate",
+        sender: maskPhone(message.phone),
+        inboxId: message.inboxId,
+      });
     }
     return outcome;
   }
@@ -281,12 +293,15 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
       reject("unauthorized");
       return fail(401, "UNAUTHORIZED", "Missing or wrong webhook secret");
     }
-    let parsed: ReturnType<typeof parseFonnteWebhook>;
+    let parsed: ParsedFonnteWebhook;
     try {
-      parsed = parseFonnteWebhook(await readBody(request), { allowGroups: o.allowGroups });
+      parsed = readFonnteWebhook(await readBody(request), o.allowGroups);
     } catch (error) {
       reject("invalid_payload");
-      const detail = (error as { code?: unknown }).code === "INVALID_ARGUMENT" ? (error as Error).message : "The body is not a Fonnte webhook (JSON, at most the allowed size)";
+      const detail =
+        (error as { code?: unknown }).code === "INVALID_ARGUMENT"
+          ? (error as Error).message
+          : "The body is not a Fonnte webhook (JSON, at most the allowed size)";
       return fail(400, "INVALID_PAYLOAD", detail);
     }
     if (parsed.kind === "ignored") {
@@ -295,12 +310,17 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     }
     try {
       const incoming = parsed.message;
-      return await gates.run(incoming.isGroup ? `${incoming.sender}/${incoming.member}` : incoming.sender, () =>
-        receive(incoming),
+      return await gates.run(
+        incoming.isGroup ? `${incoming.sender}/${incoming.member}` : incoming.sender,
+        () => receive(incoming),
       );
     } catch (error) {
       // A store that failed: Fonnte retries non-200 answers, which is what we want now.
-      emit({ type: "bridge.error", code: errorCode(error), message: "could not record the message" });
+      emit({
+        type: "bridge.error",
+        code: errorCode(error),
+        message: "could not record the message",
+      });
       return fail(500, "INTERNAL_ERROR", "The message could not be recorded; it will be retried");
     }
   }
@@ -309,7 +329,11 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     async start() {
       if (!o.queue) return;
       await o.queue.work<PendingReply>(o.sendQueueName, async (job) => {
-        emit({ type: "send.retried", target: maskPhone(job.data.target), parts: job.data.parts.length });
+        emit({
+          type: "send.retried",
+          target: maskPhone(job.data.target),
+          parts: job.data.parts.length,
+        });
         await delivery.retry(job.data);
       });
     },

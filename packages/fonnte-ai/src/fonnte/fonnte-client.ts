@@ -17,10 +17,10 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import {
-  fonnteErrorFor,
   FonnteNetworkError,
   FonnteResponseError,
   FonnteTimeoutError,
+  fonnteErrorFor,
 } from "./fonnte-errors.js";
 import type { OutgoingMessage, WhatsAppSender } from "./whatsapp-sender.js";
 
@@ -92,9 +92,15 @@ const sendSchema = z.strictObject({
   target: z.string().min(1).max(10_000),
   message: z.string().max(60_000),
   inboxid: z.string().min(1).optional(),
-  countryCode: z.string().regex(/^\d{1,4}$/).optional(),
+  countryCode: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .optional(),
   typing: z.boolean().optional(),
-  delay: z.string().regex(/^\d+(-\d+)?$/).optional(),
+  delay: z
+    .string()
+    .regex(/^\d+(-\d+)?$/)
+    .optional(),
   schedule: z.number().int().min(0).optional(),
   url: z.url().optional(),
   filename: z.string().min(1).optional(),
@@ -137,10 +143,16 @@ function toFonnteError(error: HttpClientError): Error {
     return fonnteErrorFor(error.providerCode ?? `HTTP ${error.status}`, error.status, error.body);
   }
   if (error instanceof HttpTimeoutError) {
-    return new FonnteTimeoutError(error.timeoutMs, error.message, { code: "FONNTE_TIMEOUT", cause: error });
+    return new FonnteTimeoutError(error.timeoutMs, error.message, {
+      code: "FONNTE_TIMEOUT",
+      cause: error,
+    });
   }
   if (error instanceof HttpNetworkError) {
-    return new FonnteNetworkError(error.message, { code: "FONNTE_NETWORK_ERROR", cause: error.cause });
+    return new FonnteNetworkError(error.message, {
+      code: "FONNTE_NETWORK_ERROR",
+      cause: error.cause,
+    });
   }
   if (error instanceof HttpResponseError) {
     return new FonnteResponseError(error.status, error.message, {

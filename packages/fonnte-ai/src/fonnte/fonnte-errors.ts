@@ -30,13 +30,37 @@ export class FonnteResponseError extends HttpResponseError {}
 // Fonnte's documented reasons, matched on the words so small rewordings still
 // map. Transient ones may succeed later without anyone changing anything.
 const REASONS: readonly { pattern: RegExp; code: string; transient: boolean }[] = [
-  { pattern: /token.*invalid|invalid.*token|unauthori/i, code: "FONNTE_TOKEN_INVALID", transient: false },
+  {
+    pattern: /token.*invalid|invalid.*token|unauthori/i,
+    code: "FONNTE_TOKEN_INVALID",
+    transient: false,
+  },
   { pattern: /quota/i, code: "FONNTE_INSUFFICIENT_QUOTA", transient: false },
-  { pattern: /target.*invalid|invalid.*target|not.*registered/i, code: "FONNTE_TARGET_INVALID", transient: false },
-  { pattern: /url.*invalid|unreachable|file format/i, code: "FONNTE_URL_INVALID", transient: false },
-  { pattern: /input.*invalid|invalid.*input|required|too long/i, code: "FONNTE_INPUT_INVALID", transient: false },
-  { pattern: /disconnect|not connected|device.*offline/i, code: "FONNTE_DEVICE_DISCONNECTED", transient: true },
-  { pattern: /rate limit|too many|busy|try again|timeout/i, code: "FONNTE_RATE_LIMITED", transient: true },
+  {
+    pattern: /target.*invalid|invalid.*target|not.*registered/i,
+    code: "FONNTE_TARGET_INVALID",
+    transient: false,
+  },
+  {
+    pattern: /url.*invalid|unreachable|file format/i,
+    code: "FONNTE_URL_INVALID",
+    transient: false,
+  },
+  {
+    pattern: /input.*invalid|invalid.*input|required|too long/i,
+    code: "FONNTE_INPUT_INVALID",
+    transient: false,
+  },
+  {
+    pattern: /disconnect|not connected|device.*offline/i,
+    code: "FONNTE_DEVICE_DISCONNECTED",
+    transient: true,
+  },
+  {
+    pattern: /rate limit|too many|busy|try again|timeout/i,
+    code: "FONNTE_RATE_LIMITED",
+    transient: true,
+  },
 ];
 
 /** The typed error for a Fonnte `reason` (or an HTTP status without one). */

@@ -121,6 +121,10 @@ function blocks(tokens: readonly Token[] | undefined): string {
     .join("\n\n");
 }
 
+// Any character that can start Markdown syntax (emphasis, code, headings,
+// links, HTML, tables, quotes, escapes, entities, list markers, setext lines).
+const MARKDOWN_SYNTAX = /[*_~`#[\]<>|\\&=+-]|^\s*\d+[.)]\s|^ {4}|\t|https?:/m;
+
 /**
  * Turns a model's Markdown into WhatsApp formatting with a Markdown parser
  * (marked's lexer), not regular expressions: `**bold**` → `*bold*`, `*it*` →
@@ -129,5 +133,7 @@ function blocks(tokens: readonly Token[] | undefined): string {
  * dropped. Paragraphs stay separated by a blank line, which `splitReply` uses.
  */
 export function markdownToWhatsApp(markdown: string): string {
+  // Text with no Markdown syntax at all reads the same after parsing; skip the lexer.
+  if (!MARKDOWN_SYNTAX.test(markdown)) return markdown.trim();
   return blocks(new Lexer({ gfm: true }).lex(markdown)).trim();
 }

@@ -1,10 +1,6 @@
 import { parseInput, qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
 import { postgresArgumentsSchema } from "../postgres-input.js";
-import type {
-  IdentityResolver,
-  ResolvedIdentity,
-  UsersTableOptions,
-} from "./identity-resolver.js";
+import type { IdentityResolver, ResolvedIdentity, UsersTableOptions } from "./identity-resolver.js";
 import { usersTableFields } from "./users-table-input.js";
 
 export interface PostgresIdentityResolverOptions extends UsersTableOptions {

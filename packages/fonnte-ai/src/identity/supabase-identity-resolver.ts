@@ -1,11 +1,7 @@
 import { LunasError, parseInput, portSchema, quoteIdentifier } from "@lunas/core";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
-import type {
-  IdentityResolver,
-  ResolvedIdentity,
-  UsersTableOptions,
-} from "./identity-resolver.js";
+import type { IdentityResolver, ResolvedIdentity, UsersTableOptions } from "./identity-resolver.js";
 import { usersTableFields } from "./users-table-input.js";
 
 export interface SupabaseIdentityResolverOptions extends UsersTableOptions {

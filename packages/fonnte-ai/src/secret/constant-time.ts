@@ -5,7 +5,10 @@ const encoder = new TextEncoder();
  * so the time taken does not reveal how many leading bytes matched (Web APIs
  * only). Several configured secrets let one rotate without downtime.
  */
-export function matchesAnySecret(received: string | null, expected: readonly Uint8Array[]): boolean {
+export function matchesAnySecret(
+  received: string | null,
+  expected: readonly Uint8Array[],
+): boolean {
   const given = encoder.encode(received ?? "");
   let matched = 0;
   for (const secret of expected) {

@@ -1,4 +1,4 @@
-import { clockSchema, parseInput, type Clock, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
 import { z } from "zod";
 import { sessionPolicyFields } from "./session-input.js";
 import {

@@ -1,6 +1,6 @@
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { clockSchema, LunasError, parseInput, type Clock, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, LunasError, parseInput, systemClock } from "@lunas/core";
 import { z } from "zod";
 import { MemorySessionStore, type SessionSnapshot } from "./memory-session-store.js";
 import { chatMessageSchema } from "./session-input.js";

@@ -73,7 +73,10 @@ export class FakeFonnteServer extends FakeHttpService {
     const fault = this.#faults.take();
     if (fault) {
       if (fault.kind === "reason") {
-        return { status: 200, body: { [fault.key ?? "status"]: false, reason: fault.reason, requestid } };
+        return {
+          status: 200,
+          body: { [fault.key ?? "status"]: false, reason: fault.reason, requestid },
+        };
       }
       if (fault.kind === "http") return { status: fault.status, body: fault.body ?? "" };
       return fault;

@@ -62,9 +62,7 @@ export class FakeGeminiServer extends FakeHttpService {
   private constructor(options: FakeGeminiServerOptions) {
     super(options.latencyMs ?? 0);
     this.apiKey = options.apiKey ?? "fake-gemini-key";
-    this.reply =
-      options.reply ??
-      ((call) => `Jawaban untuk: ${call.contents.at(-1)?.text ?? ""}`);
+    this.reply = options.reply ?? ((call) => `Jawaban untuk: ${call.contents.at(-1)?.text ?? ""}`);
   }
 
   static start(options: FakeGeminiServerOptions = {}): Promise<FakeGeminiServer> {
@@ -86,7 +84,10 @@ export class FakeGeminiServer extends FakeHttpService {
     return this.requests.filter((r) => r.model === model);
   }
 
-  protected answer(call: RecordedCall, raw: import("node:http").IncomingMessage): FakeAnswer | TransportFault {
+  protected answer(
+    call: RecordedCall,
+    raw: import("node:http").IncomingMessage,
+  ): FakeAnswer | TransportFault {
     const match = call.path.match(/^\/v1beta\/models\/([^/:]+):generateContent$/);
     if (call.method !== "POST" || !match) {
       return { status: 404, body: googleError(404, "Not found") };
@@ -131,7 +132,10 @@ export class FakeGeminiServer extends FakeHttpService {
   #fault(fault: GeminiFault): FakeAnswer | TransportFault {
     switch (fault.kind) {
       case "http":
-        return { status: fault.status, body: googleError(fault.status, "The model is overloaded.") };
+        return {
+          status: fault.status,
+          body: googleError(fault.status, "The model is overloaded."),
+        };
       case "rate-limited":
         return {
           status: 429,
@@ -140,7 +144,8 @@ export class FakeGeminiServer extends FakeHttpService {
               "@type": "type.googleapis.com/google.rpc.QuotaFailure",
               violations: [
                 {
-                  quotaMetric: "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                  quotaMetric:
+                    "generativelanguage.googleapis.com/generate_content_free_tier_requests",
                   quotaId: fault.perDay
                     ? "GenerateRequestsPerDayPerProjectPerModel-FreeTier"
                     : "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
@@ -148,7 +153,12 @@ export class FakeGeminiServer extends FakeHttpService {
               ],
             },
             ...(fault.retryDelay
-              ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: fault.retryDelay }]
+              ? [
+                  {
+                    "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                    retryDelay: fault.retryDelay,
+                  },
+                ]
               : []),
           ]),
         };

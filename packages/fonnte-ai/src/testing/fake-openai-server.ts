@@ -62,7 +62,10 @@ export class FakeOpenAiServer extends FakeHttpService {
       return { status: 404, body: { error: { message: "Not found", code: "not_found" } } };
     }
     if (raw.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return { status: 401, body: { error: { message: "Incorrect API key", code: "invalid_api_key" } } };
+      return {
+        status: 401,
+        body: { error: { message: "Incorrect API key", code: "invalid_api_key" } },
+      };
     }
     const body = (call.body ?? {}) as Record<string, unknown>;
     const decoded: OpenAiCall = {
@@ -94,7 +97,13 @@ export class FakeOpenAiServer extends FakeHttpService {
             id: "chatcmpl-fake",
             object: "chat.completion",
             model: decoded.model,
-            choices: [{ index: 0, message: { role: "assistant", content: null }, finish_reason: "content_filter" }],
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: null },
+                finish_reason: "content_filter",
+              },
+            ],
           },
         };
       }
@@ -107,7 +116,11 @@ export class FakeOpenAiServer extends FakeHttpService {
         object: "chat.completion",
         model: decoded.model,
         choices: [
-          { index: 0, message: { role: "assistant", content: this.reply(decoded) }, finish_reason: "stop" },
+          {
+            index: 0,
+            message: { role: "assistant", content: this.reply(decoded) },
+            finish_reason: "stop",
+          },
         ],
       },
     };

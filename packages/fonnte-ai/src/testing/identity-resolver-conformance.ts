@@ -58,7 +58,9 @@ export function identityResolverConformance(name: string, factory: IdentityResol
         userId: "u-nophone",
         approved: true,
       });
-      expect(await resolver.linkPhone("u-nophone", "6285712345678"), "again is fine").toBe("linked");
+      expect(await resolver.linkPhone("u-nophone", "6285712345678"), "again is fine").toBe(
+        "linked",
+      );
     });
 
     it("refuses a number another user has, and a user that does not exist", async () => {

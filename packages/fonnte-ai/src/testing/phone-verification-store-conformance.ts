@@ -50,7 +50,10 @@ export function phoneVerificationStoreConformance(
       await store.put(pending());
       const attempts = [];
       for (let i = 0; i < 4; i++) attempts.push(await store.consumeAttempt("user-1", 3, T0));
-      expect(attempts.map((a) => a?.attempts ?? null), "three then none").toEqual([1, 2, 3, null]);
+      expect(
+        attempts.map((a) => a?.attempts ?? null),
+        "three then none",
+      ).toEqual([1, 2, 3, null]);
     });
 
     it("counts concurrent attempts exactly", async () => {
@@ -58,7 +61,10 @@ export function phoneVerificationStoreConformance(
       const attempts = await Promise.all(
         Array.from({ length: 8 }, () => store.consumeAttempt("user-1", 5, T0)),
       );
-      expect(attempts.filter((a) => a !== null), "exactly five").toHaveLength(5);
+      expect(
+        attempts.filter((a) => a !== null),
+        "exactly five",
+      ).toHaveLength(5);
     });
 
     it("refuses an attempt on an expired or missing verification", async () => {

@@ -43,8 +43,14 @@ export function rateLimiterConformance(
     it("allows `limit` hits per window, refuses the next, and counts them", async () => {
       const decisions = [];
       for (let i = 0; i < 5; i++) decisions.push(await limiter.hit("k", rule, clock.now()));
-      expect(decisions.map((d) => d.allowed), "three allowed").toEqual([true, true, true, false, false]);
-      expect(decisions.map((d) => d.hits), "counted").toEqual([1, 2, 3, 4, 5]);
+      expect(
+        decisions.map((d) => d.allowed),
+        "three allowed",
+      ).toEqual([true, true, true, false, false]);
+      expect(
+        decisions.map((d) => d.hits),
+        "counted",
+      ).toEqual([1, 2, 3, 4, 5]);
       expect(decisions[0]?.resetAt, "window end").toBe(Date.UTC(2026, 4, 17, 8, 31, 0, 0));
     });
 
@@ -65,10 +71,14 @@ export function rateLimiterConformance(
       const decisions = await Promise.all(
         Array.from({ length: 10 }, () => limiter.hit("burst", rule, clock.now())),
       );
-      expect(decisions.filter((d) => d.allowed), "exactly the limit allowed").toHaveLength(3);
-      expect(decisions.map((d) => d.hits).sort((a, b) => a - b), "each hit counted once").toEqual([
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-      ]);
+      expect(
+        decisions.filter((d) => d.allowed),
+        "exactly the limit allowed",
+      ).toHaveLength(3);
+      expect(
+        decisions.map((d) => d.hits).sort((a, b) => a - b),
+        "each hit counted once",
+      ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });
 
     it("reset forgets a key; purgeExpired removes ended windows", async () => {
@@ -84,9 +94,14 @@ export function rateLimiterConformance(
       it("two instances on one storage share one limit", async () => {
         const other = await makeSecond();
         const decisions = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => (i % 2 ? limiter : other).hit("shared", rule, clock.now())),
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? limiter : other).hit("shared", rule, clock.now()),
+          ),
         );
-        expect(decisions.filter((d) => d.allowed), "limit held across instances").toHaveLength(3);
+        expect(
+          decisions.filter((d) => d.allowed),
+          "limit held across instances",
+        ).toHaveLength(3);
       });
     }
   });

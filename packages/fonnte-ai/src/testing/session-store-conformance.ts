@@ -122,11 +122,13 @@ export function sessionStoreConformance(name: string, factory: SessionStoreFacto
       );
       const history = await store.read("c", clock.now());
       expect(history, "all three turns").toHaveLength(6);
-      expect(history.filter((m) => m.role === "user").map((m) => m.text).sort(), "each once").toEqual([
-        "u1",
-        "u2",
-        "u3",
-      ]);
+      expect(
+        history
+          .filter((m) => m.role === "user")
+          .map((m) => m.text)
+          .sort(),
+        "each once",
+      ).toEqual(["u1", "u2", "u3"]);
     });
   });
 }

@@ -1,7 +1,4 @@
-import type {
-  PendingVerification,
-  PhoneVerificationStore,
-} from "./phone-verification-store.js";
+import type { PendingVerification, PhoneVerificationStore } from "./phone-verification-store.js";
 
 /** Pending verifications in this process's memory: one instance, or tests. */
 export class MemoryPhoneVerificationStore implements PhoneVerificationStore {

@@ -23,6 +23,10 @@ export interface PhoneVerificationStore {
    * verification has not expired at `now`, and returns it as updated; returns
    * `null` when there is none, it expired, or its attempts are used up.
    */
-  consumeAttempt(userId: string, maxAttempts: number, now: number): Promise<PendingVerification | null>;
+  consumeAttempt(
+    userId: string,
+    maxAttempts: number,
+    now: number,
+  ): Promise<PendingVerification | null>;
   delete(userId: string): Promise<void>;
 }

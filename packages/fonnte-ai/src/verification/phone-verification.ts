@@ -1,4 +1,11 @@
-import { callableSchema, clockSchema, parseInput, portSchema, type Clock, systemClock } from "@lunas/core";
+import {
+  type Clock,
+  callableSchema,
+  clockSchema,
+  parseInput,
+  portSchema,
+  systemClock,
+} from "@lunas/core";
 import { z } from "zod";
 import type { WhatsAppSender } from "../fonnte/whatsapp-sender.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
@@ -66,7 +73,11 @@ const optionsSchema = z.strictObject({
   sender: portSchema<WhatsAppSender>("WhatsAppSender", ["send"]),
   secret: z.string().min(32, "must be at least 32 characters"),
   codeLength: z.number().int().min(4).max(10).default(6),
-  codeTtlMs: z.number().int().positive().default(10 * 60 * 1000),
+  codeTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60 * 1000),
   maxAttempts: z.number().int().min(1).max(100).default(5),
   requestLimit: z
     .strictObject({ limit: z.number().int().min(1), windowMs: z.number().int().positive() })

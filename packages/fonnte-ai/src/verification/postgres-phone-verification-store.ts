@@ -1,10 +1,7 @@
 import { parseInput, qualifiedName, type SqlExecutor } from "@lunas/core";
 import { z } from "zod";
 import { epochMsSql, postgresArgumentsSchema, toIso } from "../postgres-input.js";
-import type {
-  PendingVerification,
-  PhoneVerificationStore,
-} from "./phone-verification-store.js";
+import type { PendingVerification, PhoneVerificationStore } from "./phone-verification-store.js";
 
 export interface PostgresPhoneVerificationStoreOptions {
   /** Default `public`. Apply `migrateFonnteAi` to it first. */
@@ -39,7 +36,8 @@ const fromRow = (row: Row): PendingVerification => ({
 export class PostgresPhoneVerificationStore implements PhoneVerificationStore {
   readonly #executor: SqlExecutor;
   readonly #table: string;
-  readonly #columns = `user_id, phone, code_hash, attempts, ${epochMsSql("expires_at")} as expires_at_ms, ${epochMsSql("created_at")} as created_at_ms`;
+  readonly #columns =
+    `user_id, phone, code_hash, attempts, ${epochMsSql("expires_at")} as expires_at_ms, ${epochMsSql("created_at")} as created_at_ms`;
 
   constructor(executor: SqlExecutor, options: PostgresPhoneVerificationStoreOptions = {}) {
     const { options: parsed } = parseInput(

@@ -70,6 +70,11 @@ export function parseFonnteWebhook(
   options: { allowGroups?: boolean } = {},
 ): ParsedFonnteWebhook {
   const { allowGroups } = parseInput(optionsSchema, options, "parseFonnteWebhook options");
+  return readFonnteWebhook(body, allowGroups);
+}
+
+/** `parseFonnteWebhook` for a caller that checked its options once (the bridge, per message). */
+export function readFonnteWebhook(body: unknown, allowGroups: boolean): ParsedFonnteWebhook {
   const raw = parseInput(fonnteWebhookSchema, body, "Fonnte webhook payload");
   const isGroup = raw.sender.endsWith("@g.us");
   if (isGroup && !allowGroups) return { kind: "ignored", reason: "group" };

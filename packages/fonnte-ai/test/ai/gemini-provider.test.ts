@@ -43,7 +43,11 @@ describe("Gemini provider against the fake Gemini server", () => {
 
   it("sends systemInstruction, contents with roles user/model and generationConfig", async () => {
     const reply = await ask(provider({ generationConfig: { temperature: 0.3 } }));
-    expect(reply).toEqual({ text: "Jawaban untuk: Apa kabar?", model: "gemini-2.5-flash", blocked: false });
+    expect(reply).toEqual({
+      text: "Jawaban untuk: Apa kabar?",
+      model: "gemini-2.5-flash",
+      blocked: false,
+    });
     expect(gemini.requests[0]).toEqual({
       model: "gemini-2.5-flash",
       systemInstruction: "Jawab singkat.",
@@ -118,6 +122,8 @@ describe("Gemini provider against the fake Gemini server", () => {
 
   it("refuses misspelt options and an empty model list", () => {
     expect(() => provider({ model: "x" } as never)).toThrow(/model/);
-    expect(() => provider({ models: [] })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    expect(() => provider({ models: [] })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 });

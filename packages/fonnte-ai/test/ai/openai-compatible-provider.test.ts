@@ -41,7 +41,11 @@ describe("OpenAI-compatible provider against the fake server", () => {
 
   it("sends system, user and assistant messages and extra parameters", async () => {
     const reply = await ask(provider({ parameters: { temperature: 0.2 } }));
-    expect(reply).toEqual({ text: "Jawaban untuk: Apa kabar?", model: "gpt-4o-mini", blocked: false });
+    expect(reply).toEqual({
+      text: "Jawaban untuk: Apa kabar?",
+      model: "gpt-4o-mini",
+      blocked: false,
+    });
     expect(server.requests[0]).toMatchObject({
       model: "gpt-4o-mini",
       messages: [

@@ -85,7 +85,10 @@ export interface BridgeParts {
   fonnteAttempts?: number;
 }
 
-export async function createBridge(world: BridgeWorld, parts: BridgeParts = {}): Promise<BridgeUnderTest> {
+export async function createBridge(
+  world: BridgeWorld,
+  parts: BridgeParts = {},
+): Promise<BridgeUnderTest> {
   const clock = parts.clock ?? new ManualClock(Date.UTC(2026, 4, 17, 8, 30, 0, 0));
   const queue = new MemoryJobQueue({ clock, sleep: clock.sleep, random: () => 0.5 });
   await queue.start();
@@ -123,7 +126,9 @@ export async function createBridge(world: BridgeWorld, parts: BridgeParts = {}):
     sessions,
     events,
     deliver: (sender, message, extra = {}) =>
-      bridge(fonnteWebhookRequest(buildFonnteWebhook({ sender, message, ...extra }), { secret: SECRET })),
+      bridge(
+        fonnteWebhookRequest(buildFonnteWebhook({ sender, message, ...extra }), { secret: SECRET }),
+      ),
   };
 }
 

@@ -5,13 +5,15 @@ describe("SenderSequencer", () => {
   it("runs one key's tasks in order, other keys alongside, and survives a failing task", async () => {
     const sequencer = new SenderSequencer();
     const log: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([
       sequencer.run("a", task("a1", 30, true)),
       sequencer.run("a", task("a2", 1)),

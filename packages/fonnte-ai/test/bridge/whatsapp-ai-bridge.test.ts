@@ -69,15 +69,25 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
 
   it("the same inboxid twice (one after the other, and concurrently) → one reply", async () => {
     const { bridge } = await createBridge(world);
-    const payload = buildFonnteWebhook({ sender: APPROVED, message: "Sekali saja", inboxid: "inbox-dup-1" });
+    const payload = buildFonnteWebhook({
+      sender: APPROVED,
+      message: "Sekali saja",
+      inboxid: "inbox-dup-1",
+    });
     const send = () => bridge(fonnteWebhookRequest(payload, { secret: SECRET }));
     expect(await statusOf(await send())).toBe("accepted");
     await bridge.idle();
     expect(await statusOf(await send())).toBe("duplicate");
 
-    const again = buildFonnteWebhook({ sender: APPROVED, message: "Serentak", inboxid: "inbox-dup-2" });
+    const again = buildFonnteWebhook({
+      sender: APPROVED,
+      message: "Serentak",
+      inboxid: "inbox-dup-2",
+    });
     const statuses = await Promise.all(
-      Array.from({ length: 5 }, () => bridge(fonnteWebhookRequest(again, { secret: SECRET })).then(statusOf)),
+      Array.from({ length: 5 }, () =>
+        bridge(fonnteWebhookRequest(again, { secret: SECRET })).then(statusOf),
+      ),
     );
     await bridge.idle();
     expect(statuses.filter((s) => s === "accepted")).toHaveLength(1);
@@ -105,12 +115,23 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     }
     expect(bridge.health().inFlight, "answers still running after the last ack").toBeGreaterThan(0);
     await bridge.idle();
-    expect(world.fonnte.messagesTo(APPROVED)).toEqual([1, 2, 3, 4, 5].map((i) => `Jawaban ${i}: pesan ${i}`));
-    expect(world.fonnte.messagesTo(APPROVED_2)).toEqual([1, 2, 3, 4, 5].map((i) => `Jawaban ${i}: halo ${i}`));
+    expect(world.fonnte.messagesTo(APPROVED)).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `Jawaban ${i}: pesan ${i}`),
+    );
+    expect(world.fonnte.messagesTo(APPROVED_2)).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `Jawaban ${i}: halo ${i}`),
+    );
     const fifth = world.gemini.requests.find((r) => r.contents.at(-1)?.text === "pesan 5");
     expect(fifth?.contents.map((c) => c.text)).toEqual([
-      "pesan 1", "Jawaban 1: pesan 1", "pesan 2", "Jawaban 2: pesan 2",
-      "pesan 3", "Jawaban 3: pesan 3", "pesan 4", "Jawaban 4: pesan 4", "pesan 5",
+      "pesan 1",
+      "Jawaban 1: pesan 1",
+      "pesan 2",
+      "Jawaban 2: pesan 2",
+      "pesan 3",
+      "Jawaban 3: pesan 3",
+      "pesan 4",
+      "Jawaban 4: pesan 4",
+      "pesan 5",
     ]);
     expect(await sessions.read(APPROVED, clock.now())).toHaveLength(10);
     // Side by side: the second sender's first question reached the model while
@@ -138,10 +159,14 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     const { deliver, bridge, sessions, clock, events } = await createBridge(world);
     await deliver(APPROVED, "Halo");
     await bridge.idle();
-    expect(world.fonnte.messagesTo(APPROVED)).toEqual([expect.stringMatching(/^Maaf, terjadi kendala/)]);
+    expect(world.fonnte.messagesTo(APPROVED)).toEqual([
+      expect.stringMatching(/^Maaf, terjadi kendala/),
+    ]);
     expect(await sessions.read(APPROVED, clock.now())).toEqual([]);
     expect(await bridge.metrics()).toMatchObject({ aiFailures: 1, repliesSent: 1 });
-    expect(events).toContainEqual(expect.objectContaining({ type: "ai.failed", code: "AI_UNAVAILABLE" }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "ai.failed", code: "AI_UNAVAILABLE" }),
+    );
   });
 
   it("Fonnte status:false → recorded as failed, retried through the job queue, counted as sent only then", async () => {
@@ -152,9 +177,16 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     await bridge.idle();
     await queue.drain();
     expect(world.fonnte.sent).toHaveLength(0);
-    expect(await bridge.metrics()).toMatchObject({ repliesSent: 0, sendFailures: 2, sendsQueued: 1 });
+    expect(await bridge.metrics()).toMatchObject({
+      repliesSent: 0,
+      sendFailures: 2,
+      sendsQueued: 1,
+    });
     expect(queue.listJobs("fonnte-ai-send")).toEqual([
-      expect.objectContaining({ state: "retry", data: { target: APPROVED, parts: ["Jawaban untuk: Halo"] } }),
+      expect.objectContaining({
+        state: "retry",
+        data: { target: APPROVED, parts: ["Jawaban untuk: Halo"] },
+      }),
     ]);
 
     clock.advance(60_000);
@@ -170,7 +202,12 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     await deliver(APPROVED, "Halo");
     await bridge.idle();
     expect(queue.listJobs()).toEqual([]);
-    expect(events).toContainEqual({ type: "send.failed", target: "62812****890", code: "FONNTE_TARGET_INVALID", queued: false });
+    expect(events).toContainEqual({
+      type: "send.failed",
+      target: "62812****890",
+      code: "FONNTE_TARGET_INVALID",
+      queued: false,
+    });
   });
 
   it("a 1,001-character message is refused with a clear reply; 1,000 characters are answered", async () => {
@@ -178,7 +215,9 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     await deliver(APPROVED, "a".repeat(1001));
     await bridge.idle();
     expect(world.gemini.requests).toHaveLength(0);
-    expect(world.fonnte.messagesTo(APPROVED)).toEqual([expect.stringMatching(/terlalu panjang \(maksimal 1\.000 karakter\)/)]);
+    expect(world.fonnte.messagesTo(APPROVED)).toEqual([
+      expect.stringMatching(/terlalu panjang \(maksimal 1\.000 karakter\)/),
+    ]);
     await deliver(APPROVED, "b".repeat(1000));
     await bridge.idle();
     expect(world.gemini.requests).toHaveLength(1);
@@ -193,7 +232,9 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     expect(statuses.slice(0, 10).every((s) => s === "accepted")).toBe(true);
     expect(statuses.slice(10)).toEqual(["rate_limited", "rate_limited"]);
     expect(world.gemini.requests).toHaveLength(10);
-    expect(world.fonnte.messagesTo(APPROVED).filter((m) => /terlalu banyak/.test(m))).toHaveLength(1);
+    expect(world.fonnte.messagesTo(APPROVED).filter((m) => /terlalu banyak/.test(m))).toHaveLength(
+      1,
+    );
     clock.advance(60_000);
     expect(await statusOf(await deliver(APPROVED, "m13"))).toBe("accepted");
     await bridge.idle();
@@ -217,8 +258,16 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     expect(world.gemini.requests).toHaveLength(10);
 
     // One inboxid delivered to both instances: one answer between them.
-    const payload = buildFonnteWebhook({ sender: APPROVED_2, message: "dua pintu", inboxid: "inbox-two-doors" });
-    const both = await Promise.all([a.bridge, b.bridge].map((h) => h(fonnteWebhookRequest(payload, { secret: SECRET })).then(statusOf)));
+    const payload = buildFonnteWebhook({
+      sender: APPROVED_2,
+      message: "dua pintu",
+      inboxid: "inbox-two-doors",
+    });
+    const both = await Promise.all(
+      [a.bridge, b.bridge].map((h) =>
+        h(fonnteWebhookRequest(payload, { secret: SECRET })).then(statusOf),
+      ),
+    );
     await Promise.all([a.bridge.idle(), b.bridge.idle()]);
     expect(both.sort()).toEqual(["accepted", "duplicate"]);
     expect(world.fonnte.messagesTo(APPROVED_2)).toEqual(["Jawaban untuk: dua pintu"]);
@@ -235,9 +284,19 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     expect((await post(SECRET, "10.0.0.8")).status).toBe(403);
     const bad = await post(SECRET, "10.0.0.7", { message: "no sender" });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { code: "INVALID_PAYLOAD", message: expect.stringMatching(/sender/) } });
+    expect(await bad.json()).toEqual({
+      error: { code: "INVALID_PAYLOAD", message: expect.stringMatching(/sender/) },
+    });
     expect((await bridge(new Request("http://x/webhook", { method: "GET" }))).status).toBe(405);
-    const group = await post(SECRET, "10.0.0.7", buildFonnteWebhook({ sender: "120363000000000000@g.us", member: APPROVED, message: "hai grup" }));
+    const group = await post(
+      SECRET,
+      "10.0.0.7",
+      buildFonnteWebhook({
+        sender: "120363000000000000@g.us",
+        member: APPROVED,
+        message: "hai grup",
+      }),
+    );
     expect(await statusOf(group)).toBe("ignored");
     await bridge.idle();
     expect(world.gemini.requests).toHaveLength(0);
@@ -257,7 +316,9 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     });
     await deliver(APPROVED, "Kelas saya?");
     await bridge.idle();
-    expect(world.gemini.requests[0]?.systemInstruction).toMatch(/Pengguna user-1 terdaftar di kelas A\.$/);
+    expect(world.gemini.requests[0]?.systemInstruction).toMatch(
+      /Pengguna user-1 terdaftar di kelas A\.$/,
+    );
     expect(world.fonnte.messagesTo(APPROVED)).toEqual(["a".repeat(150), "b".repeat(150)]);
   });
 
@@ -270,7 +331,12 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     const path = join(dir, "sessions.json");
     try {
       const first = await createBridge(world);
-      const snapshot = new SessionSnapshotFile({ store: first.sessions as MemorySessionStore, path, intervalMs: 0, clock: first.clock });
+      const snapshot = new SessionSnapshotFile({
+        store: first.sessions as MemorySessionStore,
+        path,
+        intervalMs: 0,
+        clock: first.clock,
+      });
       await snapshot.start();
       await first.deliver(APPROVED, "Nama saya Budi");
       await first.bridge.idle();
@@ -297,13 +363,20 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
 
   it("sends by hand through the same formatting and queue, and reports health", async () => {
     const { bridge } = await createBridge(world);
-    expect(await bridge.send({ target: "0812-3456-7890", message: "**Pengumuman**: libur" })).toEqual({
+    expect(
+      await bridge.send({ target: "0812-3456-7890", message: "**Pengumuman**: libur" }),
+    ).toEqual({
       parts: 1,
       sent: 1,
       queued: false,
     });
     expect(world.fonnte.messagesTo(APPROVED)).toEqual(["*Pengumuman*: libur"]);
-    expect(bridge.health()).toEqual({ ok: true, inFlight: 0, busySenders: 0, consecutiveAiFailures: 0 });
+    expect(bridge.health()).toEqual({
+      ok: true,
+      inFlight: 0,
+      busySenders: 0,
+      consecutiveAiFailures: 0,
+    });
     await expect(bridge.send({ target: "021 555 1234", message: "x" })).rejects.toMatchObject({
       code: "INVALID_PHONE_NUMBER",
     });

@@ -62,16 +62,19 @@ describe("FonnteClient against the fake Fonnte server", () => {
     ["insufficient quota", "Status", "FONNTE_INSUFFICIENT_QUOTA"],
     ["target invalid", "status", "FONNTE_TARGET_INVALID"],
     ["input invalid", "Status", "FONNTE_INPUT_INVALID"],
-  ] as const)("HTTP 200 status:false '%s' (key %s) → %s, not retried", async (reason, key, code) => {
-    fonnte.failNext({ kind: "reason", reason, key });
-    const error = await client()
-      .send({ target: "6281234567890", message: "x" })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FonnteApiError);
-    expect(error).toMatchObject({ code, reason, transient: false, status: 200 });
-    expect(fonnte.calls).toHaveLength(1);
-    expect(fonnte.sent).toHaveLength(0);
-  });
+  ] as const)(
+    "HTTP 200 status:false '%s' (key %s) → %s, not retried",
+    async (reason, key, code) => {
+      fonnte.failNext({ kind: "reason", reason, key });
+      const error = await client()
+        .send({ target: "6281234567890", message: "x" })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FonnteApiError);
+      expect(error).toMatchObject({ code, reason, transient: false, status: 200 });
+      expect(fonnte.calls).toHaveLength(1);
+      expect(fonnte.sent).toHaveLength(0);
+    },
+  );
 
   it("retries a transient refusal (disconnected device, HTTP 503) with backoff, then succeeds", async () => {
     fonnte.failNext({ kind: "reason", reason: "device disconnected" });
@@ -97,7 +100,10 @@ describe("FonnteClient against the fake Fonnte server", () => {
       .send({ target: "6281234567890", message: "x" })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "FONNTE_TOKEN_INVALID" });
-    const everything = JSON.stringify(error, Object.getOwnPropertyNames(error)) + String(error) + String((error as Error).stack);
+    const everything =
+      JSON.stringify(error, Object.getOwnPropertyNames(error)) +
+      String(error) +
+      String((error as Error).stack);
     expect(everything).not.toContain(secret);
     expect(fonnte.calls[0]?.headers.authorization).toBe("[redacted]");
   });
@@ -106,15 +112,18 @@ describe("FonnteClient against the fake Fonnte server", () => {
     ["stalls before the headers", "stall", "FONNTE_TIMEOUT"],
     ["stalls in the body", "stall-body", "FONNTE_TIMEOUT"],
     ["drops the connection", "drop", "FONNTE_NETWORK_ERROR"],
-  ] as const)("when Fonnte %s: %s, not retried (it may have queued the message)", async (_, kind, code) => {
-    fonnte.failNext({ kind });
-    const started = Date.now();
-    await expect(
-      client({ timeoutMs: 300 }).send({ target: "6281234567890", message: "x" }),
-    ).rejects.toMatchObject({ code });
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(fonnte.calls).toHaveLength(1);
-  });
+  ] as const)(
+    "when Fonnte %s: %s, not retried (it may have queued the message)",
+    async (_, kind, code) => {
+      fonnte.failNext({ kind });
+      const started = Date.now();
+      await expect(
+        client({ timeoutMs: 300 }).send({ target: "6281234567890", message: "x" }),
+      ).rejects.toMatchObject({ code });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(fonnte.calls).toHaveLength(1);
+    },
+  );
 
   it("refuses bad input and misspelt options before calling Fonnte", async () => {
     await expect(

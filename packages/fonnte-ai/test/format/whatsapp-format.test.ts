@@ -6,7 +6,9 @@ describe("markdownToWhatsApp", () => {
     expect(markdownToWhatsApp("**Penting**, *miring*, ~~coret~~ dan `kode`")).toBe(
       "*Penting*, _miring_, ~coret~ dan `kode`",
     );
-    expect(markdownToWhatsApp("__tebal__ _miring_ ***keduanya***")).toBe("*tebal* _miring_ _*keduanya*_");
+    expect(markdownToWhatsApp("__tebal__ _miring_ ***keduanya***")).toBe(
+      "*tebal* _miring_ _*keduanya*_",
+    );
   });
 
   it("makes headings bold lines and keeps paragraphs apart", () => {
@@ -23,9 +25,9 @@ describe("markdownToWhatsApp", () => {
   });
 
   it("turns a table into one list item per row", () => {
-    expect(markdownToWhatsApp("| Paket | Harga |\n|---|---|\n| Basic | 10rb |\n| Pro | 25rb |")).toBe(
-      "- *Paket*: Basic, *Harga*: 10rb\n- *Paket*: Pro, *Harga*: 25rb",
-    );
+    expect(
+      markdownToWhatsApp("| Paket | Harga |\n|---|---|\n| Basic | 10rb |\n| Pro | 25rb |"),
+    ).toBe("- *Paket*: Basic, *Harga*: 10rb\n- *Paket*: Pro, *Harga*: 25rb");
   });
 
   it("writes links as label (url), keeps code blocks and quotes, drops HTML", () => {
@@ -62,6 +64,10 @@ describe("splitReply", () => {
     const parts = splitReply(words, 50);
     expect(parts.every((part) => [...part].length <= 50)).toBe(true);
     expect(parts.join(" ")).toBe(words);
-    expect(splitReply("x".repeat(120), 50)).toEqual(["x".repeat(50), "x".repeat(50), "x".repeat(20)]);
+    expect(splitReply("x".repeat(120), 50)).toEqual([
+      "x".repeat(50),
+      "x".repeat(50),
+      "x".repeat(20),
+    ]);
   });
 });

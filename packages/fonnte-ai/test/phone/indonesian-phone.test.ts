@@ -1,4 +1,8 @@
-import { InvalidPhoneNumberError, normalizeIndonesianPhone, toIndonesianMobile } from "@lunas/fonnte-ai";
+import {
+  InvalidPhoneNumberError,
+  normalizeIndonesianPhone,
+  toIndonesianMobile,
+} from "@lunas/fonnte-ai";
 import { describe, expect, it } from "vitest";
 
 describe("Indonesian mobile numbers", () => {

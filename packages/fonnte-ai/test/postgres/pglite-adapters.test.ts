@@ -32,7 +32,10 @@ describe("PostgreSQL adapters on PGlite", () => {
   };
 
   sessionStoreConformance("PostgresSessionStore on PGlite", async () => ({
-    store: new PostgresSessionStore(db.executor, { schema: db.schema, ...SESSION_CONFORMANCE_POLICY }),
+    store: new PostgresSessionStore(db.executor, {
+      schema: db.schema,
+      ...SESSION_CONFORMANCE_POLICY,
+    }),
     cleanup: clear("fonnte_ai_sessions"),
   }));
 

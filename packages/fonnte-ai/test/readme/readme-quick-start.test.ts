@@ -15,10 +15,13 @@ it("the README's first example runs as pasted", async () => {
   const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error("README has no ts block");
   // Its imports become lookups in the real modules; everything else runs unchanged.
-  const body = block.replace(/import \{([^}]+)\} from "([^"]+)";/g, (_all, names: string, from: string) => {
-    if (!(from in modules)) throw new Error(`README imports ${from}`);
-    return `const {${names}} = modules[${JSON.stringify(from)}];`;
-  });
+  const body = block.replace(
+    /import \{([^}]+)\} from "([^"]+)";/g,
+    (_all, names: string, from: string) => {
+      if (!(from in modules)) throw new Error(`README imports ${from}`);
+      return `const {${names}} = modules[${JSON.stringify(from)}];`;
+    },
+  );
   const logged: unknown[][] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
     logged.push(args);

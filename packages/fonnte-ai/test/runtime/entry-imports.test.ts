@@ -26,7 +26,12 @@ describe("entries load where they are meant to", () => {
     const entry = fileURLToPath(new URL("../../src/testing.ts", import.meta.url));
     const result = spawnSync(
       process.execPath,
-      ["--import", "tsx", "-e", `import(${JSON.stringify(entry)}).then(m => console.log(typeof m.FakeFonnteServer))`],
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `import(${JSON.stringify(entry)}).then(m => console.log(typeof m.FakeFonnteServer))`,
+      ],
       { encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)), timeout: 60_000 },
     );
     expect(result.stderr).not.toMatch(/vitest/);

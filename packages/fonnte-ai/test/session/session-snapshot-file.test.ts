@@ -20,9 +20,23 @@ describe("SessionSnapshotFile", () => {
   it("writes every live session atomically and loads them into a new store, skipping expired ones", async () => {
     const path = join(dir, "sessions.json");
     const before = store();
-    await before.append("6281200000001", [{ role: "user", text: "satu" }, { role: "model", text: "1" }], clock.now());
+    await before.append(
+      "6281200000001",
+      [
+        { role: "user", text: "satu" },
+        { role: "model", text: "1" },
+      ],
+      clock.now(),
+    );
     clock.advance(20 * 60_000);
-    await before.append("6281200000002", [{ role: "user", text: "dua" }, { role: "model", text: "2" }], clock.now());
+    await before.append(
+      "6281200000002",
+      [
+        { role: "user", text: "dua" },
+        { role: "model", text: "2" },
+      ],
+      clock.now(),
+    );
     const file = new SessionSnapshotFile({ store: before, path, clock, intervalMs: 0 });
     await file.stop();
     expect(await readdir(dir), "no temporary file left").toEqual(["sessions.json"]);
@@ -42,7 +56,9 @@ describe("SessionSnapshotFile", () => {
     const path = join(dir, "sessions.json");
     expect(await new SessionSnapshotFile({ store: store(), path, clock }).load()).toBe(0);
     await writeFile(path, "{ half a file");
-    await expect(new SessionSnapshotFile({ store: store(), path, clock }).load()).rejects.toMatchObject({
+    await expect(
+      new SessionSnapshotFile({ store: store(), path, clock }).load(),
+    ).rejects.toMatchObject({
       code: "SESSION_SNAPSHOT_UNREADABLE",
     });
   });

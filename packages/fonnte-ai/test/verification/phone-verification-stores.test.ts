@@ -1,7 +1,4 @@
-import {
-  createPostgresTestSchema,
-  type TestDatabase,
-} from "@lunas/core/testing";
+import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
 import { MemoryPhoneVerificationStore } from "@lunas/fonnte-ai";
 import { phoneVerificationStoreConformance } from "@lunas/fonnte-ai/conformance";
 import { migrateFonnteAi, PostgresPhoneVerificationStore } from "@lunas/fonnte-ai/postgres";
@@ -12,20 +9,21 @@ phoneVerificationStoreConformance("MemoryPhoneVerificationStore", async () => ({
   cleanup: async () => {},
 }));
 
-describe.each([
-  ["PostgreSQL", () => createPostgresTestSchema("fonnte_otp")],
-])("PostgresPhoneVerificationStore on %s", (name, create) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await create();
-    await migrateFonnteAi(db.executor, { schema: db.schema });
-  });
-  afterAll(() => db.drop());
+describe.each([["PostgreSQL", () => createPostgresTestSchema("fonnte_otp")]])(
+  "PostgresPhoneVerificationStore on %s",
+  (name, create) => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await create();
+      await migrateFonnteAi(db.executor, { schema: db.schema });
+    });
+    afterAll(() => db.drop());
 
-  phoneVerificationStoreConformance(name, async () => ({
-    store: new PostgresPhoneVerificationStore(db.executor, { schema: db.schema }),
-    cleanup: async () => {
-      await db.executor.query(`delete from "${db.schema}".fonnte_ai_phone_verifications`);
-    },
-  }));
-});
+    phoneVerificationStoreConformance(name, async () => ({
+      store: new PostgresPhoneVerificationStore(db.executor, { schema: db.schema }),
+      cleanup: async () => {
+        await db.executor.query(`delete from "${db.schema}".fonnte_ai_phone_verifications`);
+      },
+    }));
+  },
+);
