@@ -71,3 +71,11 @@ describe("splitReply", () => {
     ]);
   });
 });
+
+describe("markdownToWhatsApp on plain text", () => {
+  it("returns text without Markdown syntax as it is (no lexer needed)", () => {
+    expect(markdownToWhatsApp("Halo Budi, kelas dimulai Senin pukul 9.\nSampai jumpa!")).toBe(
+      "Halo Budi, kelas dimulai Senin pukul 9.\nSampai jumpa!",
+    );
+  });
+});
