@@ -306,6 +306,20 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     });
   });
 
+  it("with allowGroups, answers an approved member in the group, keeping the member's own history", async () => {
+    const { bridge, sessions, clock } = await createBridge(world, {
+      options: { allowGroups: true },
+    });
+    const group = "120363000000000001@g.us";
+    const payload = buildFonnteWebhook({ sender: group, member: APPROVED, message: "halo grup" });
+    expect(await statusOf(await bridge(fonnteWebhookRequest(payload, { secret: SECRET })))).toBe(
+      "accepted",
+    );
+    await bridge.idle();
+    expect(world.fonnte.messagesTo(group)).toEqual(["Jawaban untuk: halo grup"]);
+    expect(await sessions.read(APPROVED, clock.now())).toHaveLength(2);
+  });
+
   it("adds the app's context to the prompt and splits a long reply on paragraphs", async () => {
     world.gemini.reply = () => `${"a".repeat(150)}\n\n${"b".repeat(150)}`;
     const { deliver, bridge } = await createBridge(world, {
