@@ -4,7 +4,9 @@ import { describeMachine } from "./machine.js";
 const benches = [
   "./token-cache.bench.js",
   "./idempotency-throughput.bench.js",
+  "./webhook-ingest.bench.js",
   "./rapatin-login.bench.js",
+  "./fonnte-ai-bridge.bench.js",
 ];
 
 console.log(`machine: ${describeMachine()}\n`);
