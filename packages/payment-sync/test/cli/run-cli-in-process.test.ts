@@ -24,9 +24,10 @@ function harness(overrides: Partial<CliIo> & { source?: PaymentSource } = {}) {
     migrate: async () => [],
     close: async () => {},
   };
+  const state = join(mkdtempSync(join(tmpdir(), "lunas-sync-state-")), "state.json");
   const io: CliIo = {
     argv: [],
-    env: { DATABASE_URL: "postgres://unused@127.0.0.1/x" },
+    env: { DATABASE_URL: "postgres://unused@127.0.0.1/x", PAYMENT_SYNC_STATE_FILE: state },
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
     isTty: false,
@@ -55,7 +56,7 @@ describe("runCli", () => {
     const { io, err } = harness({
       isTty: true,
       argv: ["validate"],
-      env: { DATABASE_URL: "postgres://x@h/d", CI: "true" },
+      env: { ...harness().io.env, CI: "true" },
     });
     expect(await runCli(io)).toBe(1);
     expect(err.join("")).not.toContain("\r");
