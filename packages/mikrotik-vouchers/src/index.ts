@@ -1,5 +1,39 @@
-/**
- * This package is reserved and not implemented yet; see its README for what is coming.
- * It exports nothing so that depending on it early cannot compile against an API that does not exist.
- */
-export {};
+export { type Charset, CHARSETS } from "./codes/charsets.js";
+export {
+  type CodeShape,
+  cryptoRandomBytes,
+  generateVoucherCodes,
+  type RandomBytes,
+  type VoucherCode,
+  VoucherCodeSpaceExhaustedError,
+} from "./codes/voucher-codes.js";
+export { dataLimitBytes, type VoucherPlan } from "./codes/voucher-plan.js";
+export type {
+  AddUserOutcome,
+  HotspotRouter,
+  HotspotUser,
+  NewHotspotUser,
+} from "./router/hotspot-router.js";
+export { HotspotProfileNotFoundError } from "./router/hotspot-router-errors.js";
+export {
+  RouterOsHotspotRouter,
+  type RouterOsHotspotRouterOptions,
+} from "./router/routeros-hotspot-router.js";
+export {
+  createRouterOsClient,
+  type RouterOsClient,
+  type RouterOsClientOptions,
+  type RouterOsCommandOptions,
+  type RouterOsReply,
+  type RouterOsTlsOptions,
+} from "./routeros/routeros-client.js";
+export {
+  RouterOsClosedError,
+  RouterOsConnectionError,
+  RouterOsError,
+  RouterOsFatalError,
+  RouterOsLoginError,
+  RouterOsProtocolError,
+  RouterOsTimeoutError,
+  RouterOsTrapError,
+} from "./routeros/routeros-errors.js";

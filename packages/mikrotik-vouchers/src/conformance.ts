@@ -1,0 +1,6 @@
+// The conformance suites (vitest suites): run them against your own adapters.
+export {
+  type HotspotRouterConformanceContext,
+  type HotspotRouterFactory,
+  hotspotRouterConformance,
+} from "./testing/hotspot-router-conformance.js";
