@@ -4,3 +4,8 @@ export {
   type HotspotRouterFactory,
   hotspotRouterConformance,
 } from "./testing/hotspot-router-conformance.js";
+export {
+  type VoucherStoreConformanceContext,
+  type VoucherStoreFactory,
+  voucherStoreConformance,
+} from "./testing/voucher-store-conformance.js";

@@ -8,6 +8,18 @@ export {
   VoucherCodeSpaceExhaustedError,
 } from "./codes/voucher-codes.js";
 export { dataLimitBytes, type VoucherPlan } from "./codes/voucher-plan.js";
+export { MemoryVoucherStore } from "./purchases/memory-voucher-store.js";
+export type {
+  DeliveryAttempt,
+  DeliveryStatus,
+  Purchase,
+  PurchasePage,
+  PurchaseStatus,
+  StatusChange,
+  StoredVoucher,
+  VoucherStatistics,
+  VoucherStore,
+} from "./purchases/voucher-store.js";
 export type {
   AddUserOutcome,
   HotspotRouter,
