@@ -1,4 +1,4 @@
-export { type Charset, CHARSETS } from "./codes/charsets.js";
+export { CHARSETS, type Charset } from "./codes/charsets.js";
 export {
   type CodeShape,
   cryptoRandomBytes,
@@ -8,7 +8,37 @@ export {
   VoucherCodeSpaceExhaustedError,
 } from "./codes/voucher-codes.js";
 export { dataLimitBytes, type VoucherPlan } from "./codes/voucher-plan.js";
+export {
+  type DeliveryOutcome,
+  VoucherDeliveryTimeoutError,
+} from "./delivery/delivery-sender.js";
+export type {
+  DeliveryResult,
+  VoucherDelivery,
+  VoucherMessage,
+} from "./delivery/voucher-delivery.js";
+export {
+  indonesianVoucherMessage,
+  type VoucherMessageContent,
+  type VoucherMessageTemplate,
+} from "./delivery/voucher-message.js";
 export { MemoryVoucherStore } from "./purchases/memory-voucher-store.js";
+export {
+  PurchaseConflictError,
+  PurchaseNotFoundError,
+  PurchaseStatusError,
+  VoucherCountMismatchError,
+} from "./purchases/purchase-errors.js";
+export {
+  type BulkRegenerateResult,
+  type CreatePurchaseInput,
+  createVoucherService,
+  type FulfilmentResult,
+  type RetryPolicy,
+  VoucherGenerationFailedError,
+  type VoucherService,
+  type VoucherServiceOptions,
+} from "./purchases/voucher-service.js";
 export type {
   DeliveryAttempt,
   DeliveryStatus,

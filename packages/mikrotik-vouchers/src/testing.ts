@@ -1,7 +1,7 @@
 // Fakes for tests; no test runner is imported here (the suites are in `./conformance`).
 export {
-  FakeRouterOsServer,
   type FakeHotspotUser,
+  FakeRouterOsServer,
   type FakeRouterOsServerOptions,
   type InjectedTrap,
 } from "./testing/fake-routeros-server.js";

@@ -1,5 +1,5 @@
 import { LunasError } from "@lunas/core";
-import { type Charset, CHARSETS } from "./charsets.js";
+import { CHARSETS, type Charset } from "./charsets.js";
 
 /** Random bytes; injected so tests can replay a sequence. Default: Web Crypto. */
 export type RandomBytes = (count: number) => Uint8Array;
@@ -70,7 +70,9 @@ export function generateVoucherCodes(
   const alphabet = CHARSETS[shape.charset];
   const taken = new Set(options.taken ?? []);
   const space = alphabet.length ** shape.length;
-  const ofShape = new RegExp(`^${shape.prefix.replace(/[.-]/g, "\\$&")}[${alphabet}]{${shape.length}}$`);
+  const ofShape = new RegExp(
+    `^${shape.prefix.replace(/[.-]/g, "\\$&")}[${alphabet}]{${shape.length}}$`,
+  );
   const used = [...taken].filter((name) => ofShape.test(name)).length;
   const available = space - used;
   if (quantity > available) throw new VoucherCodeSpaceExhaustedError(quantity, available);

@@ -92,7 +92,11 @@ export class PostgresVoucherStore implements VoucherStore {
   readonly #deliveries: string;
 
   constructor(executor: SqlExecutor, options: PostgresVoucherStoreOptions = {}) {
-    const parsed = parseInput(argumentsSchema, { executor, options }, "PostgresVoucherStore arguments");
+    const parsed = parseInput(
+      argumentsSchema,
+      { executor, options },
+      "PostgresVoucherStore arguments",
+    );
     const schema = parsed.options.schema ?? "public";
     this.#db = parsed.executor;
     this.#purchases = qualifiedName(schema, "voucher_purchases");

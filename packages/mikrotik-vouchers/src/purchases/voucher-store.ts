@@ -113,7 +113,11 @@ export interface VoucherStore {
   /** Oldest first. */
   listDeliveries(purchaseId: string): Promise<DeliveryAttempt[]>;
   /** Newest first (then by id), optionally of one status. */
-  listPurchases(query: { status?: PurchaseStatus; limit: number; offset: number }): Promise<PurchasePage>;
+  listPurchases(query: {
+    status?: PurchaseStatus;
+    limit: number;
+    offset: number;
+  }): Promise<PurchasePage>;
   /** Pending purchases whose `expiresAt` is before `now`, oldest expiry first. */
   listExpiredPending(now: number, limit: number): Promise<Purchase[]>;
   statistics(): Promise<VoucherStatistics>;

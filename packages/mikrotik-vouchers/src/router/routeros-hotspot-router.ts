@@ -2,7 +2,12 @@ import { parseInput, portSchema } from "@lunas/core";
 import { z } from "zod";
 import type { RouterOsClient } from "../routeros/routeros-client.js";
 import { RouterOsTrapError } from "../routeros/routeros-errors.js";
-import type { AddUserOutcome, HotspotRouter, HotspotUser, NewHotspotUser } from "./hotspot-router.js";
+import type {
+  AddUserOutcome,
+  HotspotRouter,
+  HotspotUser,
+  NewHotspotUser,
+} from "./hotspot-router.js";
 import { HotspotProfileNotFoundError } from "./hotspot-router-errors.js";
 
 export interface RouterOsHotspotRouterOptions {
@@ -43,7 +48,11 @@ export class RouterOsHotspotRouter implements HotspotRouter {
   readonly #removeBatchSize: number;
 
   constructor(client: RouterOsClient, options: RouterOsHotspotRouterOptions = {}) {
-    const parsed = parseInput(argumentsSchema, { client, options }, "RouterOsHotspotRouter arguments");
+    const parsed = parseInput(
+      argumentsSchema,
+      { client, options },
+      "RouterOsHotspotRouter arguments",
+    );
     this.#client = parsed.client;
     this.#domain = parsed.options.tagDomain;
     this.#removeBatchSize = parsed.options.removeBatchSize;
@@ -57,7 +66,8 @@ export class RouterOsHotspotRouter implements HotspotRouter {
     let failure: unknown;
     const outcomes = settled.map((result, i): AddUserOutcome => {
       const name = users[i]!.name;
-      if (result.status === "fulfilled") return { name, status: "added", id: result.value.ret ?? "" };
+      if (result.status === "fulfilled")
+        return { name, status: "added", id: result.value.ret ?? "" };
       const error = result.reason;
       if (error instanceof RouterOsTrapError && /already have user/i.test(error.routerMessage)) {
         return { name, status: "name_taken" };
@@ -108,7 +118,8 @@ export class RouterOsHotspotRouter implements HotspotRouter {
           await Promise.all(
             batch.map((id) =>
               this.#client.run("/ip/hotspot/user/remove", [`=.id=${id}`]).catch((e: unknown) => {
-                if (!(e instanceof RouterOsTrapError && /no such item/i.test(e.routerMessage))) throw e;
+                if (!(e instanceof RouterOsTrapError && /no such item/i.test(e.routerMessage)))
+                  throw e;
               }),
             ),
           );

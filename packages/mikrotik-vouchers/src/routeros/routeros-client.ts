@@ -74,7 +74,11 @@ export interface RouterOsClient {
   readonly connected: boolean;
 }
 
-const timeoutSchema = z.number().int().positive().max(2 ** 31 - 1);
+const timeoutSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 const optionsSchema = z.strictObject({
   host: z.string().min(1),

@@ -145,7 +145,8 @@ export class RouterOsConnection {
         return;
       case "!trap": {
         const attributes = readAttributes(words);
-        const category = attributes.category === undefined ? undefined : Number(attributes.category);
+        const category =
+          attributes.category === undefined ? undefined : Number(attributes.category);
         pending.trap ??= new RouterOsTrapError(
           pending.command,
           attributes.message ?? "no message",
@@ -166,7 +167,9 @@ export class RouterOsConnection {
       default:
         this.#pending.delete(tag);
         pending.reject(
-          new RouterOsProtocolError(`RouterOS answered ${pending.command} with unknown reply ${reply}`),
+          new RouterOsProtocolError(
+            `RouterOS answered ${pending.command} with unknown reply ${reply}`,
+          ),
         );
     }
   }

@@ -111,7 +111,11 @@ export class FakeRouterOsServer {
 
   /** Puts a user on the router directly, as another tool (Winbox, Mikhmon) would. */
   addUser(fields: { name: string } & Record<string, string>): FakeHotspotUser {
-    const user = { profile: "default", ...fields, ".id": `*${(this.#nextId++).toString(16).toUpperCase()}` };
+    const user = {
+      profile: "default",
+      ...fields,
+      ".id": `*${(this.#nextId++).toString(16).toUpperCase()}`,
+    };
     this.#users.set(user[".id"], user as FakeHotspotUser);
     return { ...user } as FakeHotspotUser;
   }
@@ -267,7 +271,10 @@ export class FakeRouterOsServer {
       case "/system/identity/print":
         return [["!re", "=name=FakeRouter"], ["!done"]];
       case "/system/resource/print":
-        return [["!re", `=version=${this.#options.version} (stable)`, "=board-name=CHR"], ["!done"]];
+        return [
+          ["!re", `=version=${this.#options.version} (stable)`, "=board-name=CHR"],
+          ["!done"],
+        ];
       default:
         return trap({ message: "no such command prefix", category: 0 });
     }

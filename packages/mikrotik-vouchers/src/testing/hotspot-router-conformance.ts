@@ -11,8 +11,19 @@ export type HotspotRouterFactory = (
   context: HotspotRouterConformanceContext,
 ) => Promise<{ router: HotspotRouter; cleanup(): Promise<void> }>;
 
-function user(name: string, purchaseTag: string, extra: Partial<NewHotspotUser> = {}): NewHotspotUser {
-  return { name, password: name, profile: "default", comment: `vc-123-01.31.26-`, purchaseTag, ...extra };
+function user(
+  name: string,
+  purchaseTag: string,
+  extra: Partial<NewHotspotUser> = {},
+): NewHotspotUser {
+  return {
+    name,
+    password: name,
+    profile: "default",
+    comment: `vc-123-01.31.26-`,
+    purchaseTag,
+    ...extra,
+  };
 }
 
 /**
@@ -38,9 +49,15 @@ export function hotspotRouterConformance(name: string, factory: HotspotRouterFac
         user("0123", "p1", { password: "true", limitUptime: "30d", limitBytesTotal: 1073741824 }),
         user("abc", "p1"),
       ]);
-      expect(outcomes.map((o) => o.status), "adds: both added").toEqual(["added", "added"]);
+      expect(
+        outcomes.map((o) => o.status),
+        "adds: both added",
+      ).toEqual(["added", "added"]);
       const found = await router.findPurchaseUsers("p1");
-      expect(found.map((u) => u.name), "adds: names in order, 0123 a string").toEqual(["0123", "abc"]);
+      expect(
+        found.map((u) => u.name),
+        "adds: names in order, 0123 a string",
+      ).toEqual(["0123", "abc"]);
       expect(found[0], "adds: fields read back").toMatchObject({
         name: "0123",
         password: "true",
@@ -49,18 +66,20 @@ export function hotspotRouterConformance(name: string, factory: HotspotRouterFac
         limitBytesTotal: 1073741824,
         purchaseTag: "p1",
       });
-      expect(found[0]?.id, "adds: id of the outcome").toBe(
-        (outcomes[0] as { id: string }).id,
-      );
+      expect(found[0]?.id, "adds: id of the outcome").toBe((outcomes[0] as { id: string }).id);
     });
 
     it("answers name_taken for a name already on the router and adds the rest", async () => {
       await router.addUsers([user("taken", "other")]);
       const outcomes = await router.addUsers([user("taken", "p1"), user("free", "p1")]);
-      expect(outcomes.map((o) => o.status), "name taken: outcomes").toEqual(["name_taken", "added"]);
-      expect((await router.findPurchaseUsers("p1")).map((u) => u.name), "name taken: p1").toEqual([
-        "free",
-      ]);
+      expect(
+        outcomes.map((o) => o.status),
+        "name taken: outcomes",
+      ).toEqual(["name_taken", "added"]);
+      expect(
+        (await router.findPurchaseUsers("p1")).map((u) => u.name),
+        "name taken: p1",
+      ).toEqual(["free"]);
     });
 
     it("throws HOTSPOT_PROFILE_NOT_FOUND for a profile the router does not have", async () => {
@@ -81,9 +100,10 @@ export function hotspotRouterConformance(name: string, factory: HotspotRouterFac
       await router.addUsers([user("a", "p1"), user("b", "p1"), user("c", "p2")]);
       expect(await router.removePurchaseUsers("p1"), "remove: count").toBe(2);
       expect(await router.findPurchaseUsers("p1"), "remove: p1 gone").toEqual([]);
-      expect((await router.findPurchaseUsers("p2")).map((u) => u.name), "remove: p2 kept").toEqual([
-        "c",
-      ]);
+      expect(
+        (await router.findPurchaseUsers("p2")).map((u) => u.name),
+        "remove: p2 kept",
+      ).toEqual(["c"]);
       expect(await router.removePurchaseUsers("p1"), "remove: again is 0").toBe(0);
     });
 

@@ -106,7 +106,11 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
 
     it("completes a purchase with its vouchers in one step, codes kept as strings", async () => {
       await store.insertPurchase(purchase("ORD-1"));
-      const vouchers = [voucher("ORD-1", "0123"), voucher("ORD-1", "true", "0007"), voucher("ORD-1", "ABC")];
+      const vouchers = [
+        voucher("ORD-1", "0123"),
+        voucher("ORD-1", "true", "0007"),
+        voucher("ORD-1", "ABC"),
+      ];
       const done = await store.completePurchase("ORD-1", vouchers, {
         from: ["pending"],
         at: clock.now() + 9,
@@ -114,12 +118,14 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
       });
       expect(done, "complete: status").toMatchObject({ status: "completed", lastError: null });
       const stored = await store.listVouchers("ORD-1");
-      expect(stored.map((v) => v.username), "complete: ordered by username, strings").toEqual([
-        "0123",
-        "ABC",
-        "true",
-      ]);
-      expect(stored.find((v) => v.username === "true"), "complete: fields").toEqual(vouchers[1]);
+      expect(
+        stored.map((v) => v.username),
+        "complete: ordered by username, strings",
+      ).toEqual(["0123", "ABC", "true"]);
+      expect(
+        stored.find((v) => v.username === "true"),
+        "complete: fields",
+      ).toEqual(vouchers[1]);
       expect(
         await store.completePurchase("ORD-1", [voucher("ORD-1", "x")], {
           from: ["pending"],
@@ -152,7 +158,10 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
         createdAt: clock.now() + 2,
       });
       const log = await store.listDeliveries("ORD-1");
-      expect(log.map((d) => [d.attempt, d.status, d.errorMessage]), "log: order").toEqual([
+      expect(
+        log.map((d) => [d.attempt, d.status, d.errorMessage]),
+        "log: order",
+      ).toEqual([
         [1, "error", "timeout"],
         [2, "sent", null],
       ]);
@@ -163,14 +172,23 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
     it("lists purchases newest first with a status filter and paging", async () => {
       for (let i = 0; i < 5; i++) {
         await store.insertPurchase(
-          purchase(`ORD-${i}`, { createdAt: clock.now() + i, status: i % 2 ? "completed" : "pending" }),
+          purchase(`ORD-${i}`, {
+            createdAt: clock.now() + i,
+            status: i % 2 ? "completed" : "pending",
+          }),
         );
       }
       const all = await store.listPurchases({ limit: 2, offset: 1 });
       expect(all.total, "list: total").toBe(5);
-      expect(all.purchases.map((p) => p.id), "list: page 2 newest first").toEqual(["ORD-3", "ORD-2"]);
+      expect(
+        all.purchases.map((p) => p.id),
+        "list: page 2 newest first",
+      ).toEqual(["ORD-3", "ORD-2"]);
       const pending = await store.listPurchases({ status: "pending", limit: 10, offset: 0 });
-      expect(pending.purchases.map((p) => p.id), "list: filter").toEqual(["ORD-4", "ORD-2", "ORD-0"]);
+      expect(
+        pending.purchases.map((p) => p.id),
+        "list: filter",
+      ).toEqual(["ORD-4", "ORD-2", "ORD-0"]);
       expect(pending.total, "list: filtered total").toBe(3);
       expect(await store.listPurchases({ limit: 5, offset: 10 }), "list: past the end").toEqual({
         purchases: [],
@@ -185,10 +203,10 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
       await store.insertPurchase(purchase("fresh", { expiresAt: now + 10 }));
       await store.insertPurchase(purchase("never", { expiresAt: null }));
       await store.insertPurchase(purchase("paid", { expiresAt: now - 30, status: "completed" }));
-      expect((await store.listExpiredPending(now, 10)).map((p) => p.id), "expiry: list").toEqual([
-        "later",
-        "late",
-      ]);
+      expect(
+        (await store.listExpiredPending(now, 10)).map((p) => p.id),
+        "expiry: list",
+      ).toEqual(["later", "late"]);
       expect(await store.listExpiredPending(now, 1), "expiry: limit").toHaveLength(1);
     });
 
@@ -223,7 +241,13 @@ export function voucherStoreConformance(name: string, factory: VoucherStoreFacto
         createdAt: clock.now(),
       });
       expect(await store.statistics(), "statistics").toEqual({
-        purchases: { pending: 1, completed: 2, failed: 0, expired: 0, voucher_generation_failed: 0 },
+        purchases: {
+          pending: 1,
+          completed: 2,
+          failed: 0,
+          expired: 0,
+          voucher_generation_failed: 0,
+        },
         totalPurchases: 3,
         vouchers: 3,
         deliveryAttempts: { sent: 1, failed: 1, error: 0 },

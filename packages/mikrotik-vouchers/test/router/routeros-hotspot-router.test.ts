@@ -4,7 +4,12 @@ import { FakeRouterOsServer } from "../../src/testing.js";
 
 hotspotRouterConformance("RouterOsHotspotRouter on FakeRouterOsServer", async () => {
   const server = await FakeRouterOsServer.start({ latencyMs: 1 });
-  const client = createRouterOsClient({ host: server.host, port: server.port, user: "admin", password: "" });
+  const client = createRouterOsClient({
+    host: server.host,
+    port: server.port,
+    user: "admin",
+    password: "",
+  });
   return {
     router: new RouterOsHotspotRouter(client),
     cleanup: async () => {

@@ -5,7 +5,10 @@ import { join } from "node:path";
 import { ManualClock } from "@lunas/core/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRouterOsClient, type RouterOsClient } from "../../src/routeros/routeros-client.js";
-import { FakeRouterOsServer, type FakeRouterOsServerOptions } from "../../src/testing/fake-routeros-server.js";
+import {
+  FakeRouterOsServer,
+  type FakeRouterOsServerOptions,
+} from "../../src/testing/fake-routeros-server.js";
 
 const open: { server: FakeRouterOsServer; client: RouterOsClient }[] = [];
 
@@ -194,9 +197,11 @@ describe("RouterOS API client: failures never crash or hang", () => {
     await expect(client.run("ip/hotspot/user/print"), "no leading slash").rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
     });
-    await expect(client.run("/ip/hotspot/user/print", [".tag=9"]), "own tag").rejects.toMatchObject({
-      code: "INVALID_ARGUMENT",
-    });
+    await expect(client.run("/ip/hotspot/user/print", [".tag=9"]), "own tag").rejects.toMatchObject(
+      {
+        code: "INVALID_ARGUMENT",
+      },
+    );
   });
 });
 
@@ -225,13 +230,28 @@ describe("RouterOS API client: TLS (api-ssl)", () => {
   execFileSync(
     "openssl",
     [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-      "-subj", "/CN=router.local", "-addext", "subjectAltName=IP:127.0.0.1,DNS:router.local",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+      "-subj",
+      "/CN=router.local",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:router.local",
     ],
     { stdio: "ignore" },
   );
-  const tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+  const tls = {
+    key: readFileSync(join(dir, "key.pem")),
+    cert: readFileSync(join(dir, "cert.pem")),
+  };
   rmSync(dir, { recursive: true, force: true });
 
   it("connects when the router's certificate is trusted as a CA", async () => {
@@ -240,7 +260,10 @@ describe("RouterOS API client: TLS (api-ssl)", () => {
   });
 
   it("refuses a self-signed certificate unless explicitly accepted", async () => {
-    const { client } = await setup({ tls }, { tls: { ca: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } });
+    const { client } = await setup(
+      { tls },
+      { tls: { ca: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } },
+    );
     await expect(client.run("/system/identity/print"), "untrusted").rejects.toMatchObject({
       code: "ROUTEROS_CONNECTION",
     });
