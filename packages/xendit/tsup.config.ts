@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/postgres.ts", "src/supabase.ts", "src/testing.ts"],
+  entry: [
+    "src/index.ts",
+    "src/postgres.ts",
+    "src/supabase.ts",
+    "src/testing.ts",
+    "src/conformance.ts",
+  ],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

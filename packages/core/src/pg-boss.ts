@@ -1,1 +1,10 @@
-export * from "./jobs/pg-boss.js";
+export {
+  PgBossJobQueue,
+  type PgBossJobQueueOptions,
+  type PgBossJobQueueSource,
+} from "./jobs/pg-boss-job-queue.js";
+export {
+  createPgliteBossDb,
+  type PgliteBossDb,
+  type PgliteForBoss,
+} from "./jobs/pglite-boss-db.js";

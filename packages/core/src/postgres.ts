@@ -4,13 +4,19 @@ import type { SqlExecutor } from "./sql/executor.js";
 import { readMigrationsDir } from "./sql/migration-files.js";
 import { type Migration, runMigrations } from "./sql/migration-runner.js";
 
-export * from "./idempotency/postgres.js";
+export {
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from "./idempotency/postgres-idempotency-store.js";
 export { readMigrationsDir } from "./sql/migration-files.js";
 export { createPgExecutor } from "./sql/pg-executor.js";
 export type { PgPoolOptions } from "./sql/pg-pool.js";
 export { createPgPool } from "./sql/pg-pool.js";
 export { createPgliteExecutor } from "./sql/pglite-executor.js";
-export * from "./token/postgres.js";
+export {
+  PostgresTokenStore,
+  type PostgresTokenStoreOptions,
+} from "./token/postgres-token-store.js";
 
 /** The SQL files of `@lunas/core` (token and idempotency tables), as shipped in `migrations/`. */
 export function coreMigrations(): Promise<Migration[]> {

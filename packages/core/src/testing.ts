@@ -1,5 +1,10 @@
-export * from "./idempotency/testing.js";
-export * from "./jobs/testing.js";
+// Fakes, clocks and test databases. Nothing here imports vitest, so an app
+// without it can load this entry; the conformance suites are in `./conformance`.
+export {
+  FakeTokenEndpoint,
+  type FakeTokenEndpointOptions,
+  FakeUnauthorizedError,
+} from "./testing/fake-token-endpoint.js";
 export {
   createPostgrestStandIn,
   type PostgrestStandInOptions,
@@ -16,4 +21,3 @@ export {
   type TestDatabase,
 } from "./testing/test-database.js";
 export { ManualClock } from "./time/manual-clock.js";
-export * from "./token/testing.js";

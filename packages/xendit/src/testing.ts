@@ -1,3 +1,4 @@
+// Fakes and builders; nothing here imports vitest (the suite is in `./conformance`).
 export {
   buildInvoiceCallback,
   buildPaymentSessionCompleted,
@@ -12,7 +13,3 @@ export {
   type FakeXenditServerOptions,
   type RecordedRequest,
 } from "./testing/fake-xendit-server.js";
-export {
-  type LedgerStoreFactory,
-  ledgerStoreConformance,
-} from "./testing/ledger-store-conformance.js";

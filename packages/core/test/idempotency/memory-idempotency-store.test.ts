@@ -1,5 +1,5 @@
 import { MemoryIdempotencyStore } from "@lunas/core";
-import { idempotencyStoreConformance } from "@lunas/core/testing";
+import { idempotencyStoreConformance } from "@lunas/core/conformance";
 
 idempotencyStoreConformance("MemoryIdempotencyStore", async () => ({
   store: new MemoryIdempotencyStore(),

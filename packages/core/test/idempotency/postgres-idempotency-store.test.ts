@@ -1,8 +1,8 @@
+import { idempotencyStoreConformance } from "@lunas/core/conformance";
 import { migrateCore, PostgresIdempotencyStore } from "@lunas/core/postgres";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
-  idempotencyStoreConformance,
   type TestDatabase,
 } from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,9 +1,9 @@
+import { idempotencyStoreConformance } from "@lunas/core/conformance";
 import { migrateCore } from "@lunas/core/postgres";
 import { SupabaseIdempotencyStore } from "@lunas/core/supabase";
 import {
   createPostgrestStandIn,
   createSupabaseLikeTestSchema,
-  idempotencyStoreConformance,
   type TestDatabase,
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";

@@ -4,7 +4,8 @@ import {
   MemoryJobQueue,
   WorkerAlreadyRegisteredError,
 } from "@lunas/core";
-import { jobQueueConformance, ManualClock } from "@lunas/core/testing";
+import { jobQueueConformance } from "@lunas/core/conformance";
+import { ManualClock } from "@lunas/core/testing";
 import { describe, expect, it } from "vitest";
 
 jobQueueConformance("MemoryJobQueue", async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { JobQueue } from "@lunas/core";
+import { jobQueueConformance } from "@lunas/core/conformance";
 import { createPgliteBossDb, PgBossJobQueue } from "@lunas/core/pg-boss";
-import { jobQueueConformance } from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const SCHEMA = "lunas_jobs";

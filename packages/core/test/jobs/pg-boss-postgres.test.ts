@@ -1,10 +1,7 @@
 import { InvalidArgumentError, type JobQueue } from "@lunas/core";
+import { jobQueueConformance } from "@lunas/core/conformance";
 import { PgBossJobQueue } from "@lunas/core/pg-boss";
-import {
-  createPostgresTestSchema,
-  jobQueueConformance,
-  type TestDatabase,
-} from "@lunas/core/testing";
+import { createPostgresTestSchema, type TestDatabase } from "@lunas/core/testing";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -35,3 +35,14 @@ it("the testing entry loads no database driver until a test-database helper is c
     [],
   );
 });
+
+// Apps load fakes and clocks in tests run by any runner (or none): only the
+// suites, in ./conformance, may need vitest.
+it.each([
+  ["core/src/testing.ts", false],
+  ["xendit/src/testing.ts", false],
+  ["core/src/conformance.ts", true],
+  ["xendit/src/conformance.ts", true],
+])("%s imports vitest: %s", (entry, importsVitest) => {
+  expect(runtimeImportGraph(entry).external.has("vitest")).toBe(importsVitest);
+});

@@ -1,5 +1,5 @@
 import { MemoryTokenStore } from "@lunas/core";
-import { tokenStoreConformance } from "@lunas/core/testing";
+import { tokenStoreConformance } from "@lunas/core/conformance";
 
 tokenStoreConformance(
   "MemoryTokenStore",

@@ -1,9 +1,9 @@
+import { tokenStoreConformance } from "@lunas/core/conformance";
 import { PostgresTokenStore } from "@lunas/core/postgres";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
   type TestDatabase,
-  tokenStoreConformance,
 } from "@lunas/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateTokenStore } from "./fixtures/token-migration.js";

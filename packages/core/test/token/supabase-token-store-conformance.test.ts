@@ -1,9 +1,9 @@
+import { tokenStoreConformance } from "@lunas/core/conformance";
 import { SupabaseTokenStore } from "@lunas/core/supabase";
 import {
   createPostgrestStandIn,
   createSupabaseLikeTestSchema,
   type TestDatabase,
-  tokenStoreConformance,
 } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";

@@ -1,5 +1,5 @@
 import { MemoryLedgerStore } from "@lunas/xendit";
-import { ledgerStoreConformance } from "@lunas/xendit/testing";
+import { ledgerStoreConformance } from "@lunas/xendit/conformance";
 
 ledgerStoreConformance("MemoryLedgerStore", async () => ({
   store: new MemoryLedgerStore(),

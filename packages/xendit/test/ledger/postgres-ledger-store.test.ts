@@ -4,8 +4,9 @@ import {
   type TestDatabase,
 } from "@lunas/core/testing";
 import { createLedger, PAYMENT_STATUS_RANK } from "@lunas/xendit";
+import { ledgerStoreConformance } from "@lunas/xendit/conformance";
 import { migrateXendit, PostgresLedgerStore } from "@lunas/xendit/postgres";
-import { buildPaymentSessionCompleted, ledgerStoreConformance } from "@lunas/xendit/testing";
+import { buildPaymentSessionCompleted } from "@lunas/xendit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 describe.each([

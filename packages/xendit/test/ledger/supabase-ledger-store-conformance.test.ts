@@ -3,9 +3,9 @@ import {
   createSupabaseLikeTestSchema,
   type TestDatabase,
 } from "@lunas/core/testing";
+import { ledgerStoreConformance } from "@lunas/xendit/conformance";
 import { migrateXendit } from "@lunas/xendit/postgres";
 import { SupabaseLedgerStore } from "@lunas/xendit/supabase";
-import { ledgerStoreConformance } from "@lunas/xendit/testing";
 import { createClient } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe } from "vitest";
 

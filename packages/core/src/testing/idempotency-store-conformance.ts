@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ClaimRequest, IdempotencyStore } from "./idempotency-store.js";
+import type { ClaimRequest, IdempotencyStore } from "../idempotency/idempotency-store.js";
 
 export type IdempotencyStoreFactory = () => Promise<{
   store: IdempotencyStore;

@@ -1,4 +1,4 @@
-import type { FetchedToken } from "./token-provider.js";
+import type { FetchedToken } from "../token/token-provider.js";
 
 export interface FakeTokenEndpointOptions {
   /** Sent as `expiresIn` (seconds) with every token; omitted when undefined. */

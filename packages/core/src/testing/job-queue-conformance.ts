@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
-import type { Job, JobQueue } from "./job-queue.js";
+import type { Job, JobQueue } from "../jobs/job-queue.js";
 
 export interface JobQueueConformanceContext {
   /** A started queue. */

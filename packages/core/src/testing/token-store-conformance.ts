@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../time/manual-clock.js";
-import type { TokenStore } from "./token-store.js";
+import type { TokenStore } from "../token/token-store.js";
 
 export interface TokenStoreConformanceContext {
   /** Wire this clock into the store (its `clock` option) so the suite can let leases run out. */

@@ -1,4 +1,0 @@
-export {
-  PostgresIdempotencyStore,
-  type PostgresIdempotencyStoreOptions,
-} from "./postgres-idempotency-store.js";

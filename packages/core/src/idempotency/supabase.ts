@@ -1,5 +1,0 @@
-export {
-  SupabaseIdempotencyStore,
-  SupabaseIdempotencyStoreError,
-  type SupabaseIdempotencyStoreOptions,
-} from "./supabase-idempotency-store.js";

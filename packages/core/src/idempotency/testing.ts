@@ -1,4 +1,0 @@
-export {
-  type IdempotencyStoreFactory,
-  idempotencyStoreConformance,
-} from "./idempotency-store-conformance.js";

@@ -1,1 +1,0 @@
-export { type JobQueueConformanceContext, jobQueueConformance } from "./job-queue-conformance.js";

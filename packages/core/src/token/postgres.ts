@@ -1,1 +1,0 @@
-export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./postgres-token-store.js";
