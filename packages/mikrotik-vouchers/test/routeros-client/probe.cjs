@@ -11,7 +11,7 @@ const api = new RouterOSClient({
   password: "",
   timeout: 5,
 });
-api.on("error", (error) => report({ listener: String(error && error.message) }));
+api.on("error", (error) => report({ listener: String(error?.message) }));
 
 (async () => {
   try {
@@ -27,7 +27,7 @@ api.on("error", (error) => report({ listener: String(error && error.message) }))
     }
     await api.close();
   } catch (error) {
-    report({ caught: String(error && error.message) });
+    report({ caught: String(error?.message) });
     process.exit(3);
   }
 })();
