@@ -5,6 +5,7 @@ const benches = [
   "./token-cache.bench.js",
   "./idempotency-throughput.bench.js",
   "./rapatin-login.bench.js",
+  "./mikrotik-vouchers.bench.js",
 ];
 
 console.log(`machine: ${describeMachine()}\n`);

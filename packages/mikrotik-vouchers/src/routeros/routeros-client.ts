@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { parseInput, realSleep, type Sleep, sleepSchema } from "@lunas/core";
+import {
+  type Clock,
+  clockSchema,
+  parseInput,
+  realSleep,
+  type Sleep,
+  sleepSchema,
+  systemClock,
+} from "@lunas/core";
 import { z } from "zod";
 import { RouterOsConnection, type RouterOsReply } from "./routeros-connection.js";
 import {
@@ -44,7 +52,9 @@ export interface RouterOsClientOptions {
   commandTimeoutMs?: number;
   /** Commands sent before their replies arrive (tagged, pipelined). Default 32. */
   maxInFlight?: number;
-  /** Waits behind the timeouts; inject a `ManualClock`'s to test them without waiting. */
+  /** Reads time for the timeouts; inject a `ManualClock` (with its `sleep`) to test them without waiting. */
+  clock?: Clock;
+  /** Waits behind the timeouts. */
   sleep?: Sleep;
 }
 
@@ -101,6 +111,7 @@ const optionsSchema = z.strictObject({
   connectTimeoutMs: timeoutSchema.default(10_000),
   commandTimeoutMs: timeoutSchema.default(30_000),
   maxInFlight: z.number().int().min(1).max(10_000).default(32),
+  clock: clockSchema.default(systemClock),
   sleep: sleepSchema.default(() => realSleep),
 });
 
@@ -121,9 +132,9 @@ interface Command {
   command: string;
   words: readonly string[];
   timeoutMs: number;
+  deadline: number;
   connection: RouterOsConnection | undefined;
   settled: boolean;
-  stopTimer: AbortController;
   resolve(reply: RouterOsReply): void;
   reject(error: RouterOsError): void;
 }
@@ -147,7 +158,33 @@ export function createRouterOsClient(options: RouterOsClientOptions): RouterOsCl
 
   const settle = (command: Command) => {
     command.settled = true;
-    command.stopTimer.abort();
+    active.delete(command);
+  };
+
+  // One timer for all commands rather than one each: a timer, an AbortSignal
+  // and a validated sleep per command showed up in profiles of 1,000-user
+  // batches. The watchdog sleeps until the earliest deadline, times out what
+  // is due, and stops when nothing is pending.
+  const active = new Set<Command>();
+  let watchdog: { until: number; wake: AbortController } | undefined;
+  const watch = () => {
+    if (active.size === 0) return;
+    let until = Number.POSITIVE_INFINITY;
+    for (const command of active) until = Math.min(until, command.deadline);
+    if (watchdog && watchdog.until <= until) return;
+    watchdog?.wake.abort();
+    const current = { until, wake: new AbortController() };
+    watchdog = current;
+    config.sleep(Math.max(0, until - config.clock.now()), current.wake.signal).then(
+      () => {
+        if (watchdog !== current) return;
+        watchdog = undefined;
+        const now = config.clock.now();
+        for (const command of [...active]) if (command.deadline <= now) onTimeout(command);
+        watch();
+      },
+      () => {},
+    );
   };
 
   const openSocket = (): Socket => {
@@ -320,21 +357,20 @@ export function createRouterOsClient(options: RouterOsClientOptions): RouterOsCl
           "RouterOS command",
         );
         if (closed) throw new RouterOsClosedError();
+        const timeoutMs = parsed.options.timeoutMs ?? config.commandTimeoutMs;
         const entry: Command = {
           tag: `${nextTag++}`,
           command: parsed.command,
           words: parsed.words,
-          timeoutMs: parsed.options.timeoutMs ?? config.commandTimeoutMs,
+          timeoutMs,
+          deadline: config.clock.now() + timeoutMs,
           connection: undefined,
           settled: false,
-          stopTimer: new AbortController(),
           resolve,
           reject,
         };
-        config
-          .sleep(entry.timeoutMs, entry.stopTimer.signal)
-          .then(() => onTimeout(entry))
-          .catch(() => {});
+        active.add(entry);
+        watch();
         queue.push(entry);
         pump();
       });
@@ -349,6 +385,8 @@ export function createRouterOsClient(options: RouterOsClientOptions): RouterOsCl
 
     async close() {
       closed = true;
+      watchdog?.wake.abort();
+      watchdog = undefined;
       const error = new RouterOsClosedError();
       for (const command of queue.splice(0)) {
         if (command.settled) continue;

@@ -60,6 +60,8 @@ export class FakeRouterOsServer {
   readonly #options: Required<Omit<FakeRouterOsServerOptions, "tls">>;
   readonly #sessions = new Set<Session>();
   readonly #users = new Map<string, FakeHotspotUser>();
+  /** Every name in use, to answer duplicates without scanning (1,000-user batches). */
+  readonly #names = new Set<string>();
   #nextId = 1;
   #port = 0;
   #traps: { command: string; trap: InjectedTrap; times: number }[] = [];
@@ -116,6 +118,7 @@ export class FakeRouterOsServer {
       ...fields,
       ".id": `*${(this.#nextId++).toString(16).toUpperCase()}`,
     };
+    this.#names.add(fields.name);
     this.#users.set(user[".id"], user as FakeHotspotUser);
     return { ...user } as FakeHotspotUser;
   }
@@ -181,6 +184,8 @@ export class FakeRouterOsServer {
   #accept(socket: Socket): void {
     this.connections++;
     socket.on("error", () => {});
+    // Latency is what `latencyMs` says, not Nagle's algorithm meeting delayed ACKs.
+    socket.setNoDelay(true);
     if (this.#down) {
       socket.destroy();
       return;
@@ -309,11 +314,10 @@ export class FakeRouterOsServer {
     if (!this.profiles.has(profile)) {
       return trap({ message: "input does not match any value of profile", category: 1 });
     }
-    for (const user of this.#users.values()) {
-      if (user.name === name) {
-        return trap({ message: "failure: already have user with this name for this server" });
-      }
+    if (this.#names.has(name)) {
+      return trap({ message: "failure: already have user with this name for this server" });
     }
+    this.#names.add(name);
     const id = `*${(this.#nextId++).toString(16).toUpperCase()}`;
     this.#users.set(id, {
       server: "all",
@@ -332,13 +336,23 @@ export class FakeRouterOsServer {
     if (list.length === 0 || list.some((id) => !this.#users.has(id))) {
       return trap({ message: "no such item", category: 0 });
     }
-    for (const id of list) this.#users.delete(id);
+    for (const id of list) {
+      this.#names.delete(this.#users.get(id)!.name);
+      this.#users.delete(id);
+    }
     return [["!done"]];
   }
 
   #setUser(attributes: Record<string, string>): string[][] {
     const user = this.#users.get(attributes[".id"] ?? "");
     if (!user) return trap({ message: "no such item", category: 0 });
+    if (attributes.name !== undefined && attributes.name !== user.name) {
+      if (this.#names.has(attributes.name)) {
+        return trap({ message: "failure: already have user with this name for this server" });
+      }
+      this.#names.delete(user.name);
+      this.#names.add(attributes.name);
+    }
     for (const [key, value] of Object.entries(attributes)) if (key !== ".id") user[key] = value;
     return [["!done"]];
   }

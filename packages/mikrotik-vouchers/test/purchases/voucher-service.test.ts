@@ -142,7 +142,7 @@ describe("VoucherService: purchase lifecycle", () => {
     const { ManualClock } = await import("@lunas/core/testing");
     const routerClock = new ManualClock();
     const { service, server } = await voucherWorld({
-      client: { sleep: routerClock.sleep, commandTimeoutMs: 10_000 },
+      client: { clock: routerClock, sleep: routerClock.sleep, commandTimeoutMs: 10_000 },
       service: { generationRetry: { maxAttempts: 1 } },
     });
     await service.createPurchase({

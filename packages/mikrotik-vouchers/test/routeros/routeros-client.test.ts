@@ -142,7 +142,10 @@ describe("RouterOS API client: failures never crash or hang", () => {
 
   it("times a stalled command out with ROUTEROS_TIMEOUT, closes the link and recovers", async () => {
     const clock = new ManualClock();
-    const { client, server } = await setup({}, { sleep: clock.sleep, commandTimeoutMs: 2_000 });
+    const { client, server } = await setup(
+      {},
+      { clock, sleep: clock.sleep, commandTimeoutMs: 2_000 },
+    );
     await client.connect();
     server.stall();
     const stalled = client.run("/system/identity/print");
