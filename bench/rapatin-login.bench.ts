@@ -1,10 +1,5 @@
 import { MemoryIdempotencyStore, MemoryTokenStore } from "@lunas/core";
-import {
-  createMeetingBooker,
-  createRapatinClient,
-  MemoryBookingStore,
-  type RapatinClient,
-} from "@lunas/rapatin";
+import { createMeetingBooker, createRapatinClient, type RapatinClient } from "@lunas/rapatin";
 import { FakeRapatinServer } from "@lunas/rapatin/testing";
 import { createXenditWebhooks } from "@lunas/xendit";
 import { buildPaymentSessionCompleted } from "@lunas/xendit/testing";
@@ -33,7 +28,7 @@ async function scenario(label: string, delayMs: number, loginEveryTime: boolean)
     const newClient = (): RapatinClient =>
       createRapatinClient({ ...account, baseUrl: server.url, tokenStore: new MemoryTokenStore() });
     const shared = newClient();
-    const bookings = new MemoryBookingStore();
+    const bookings = new MemoryIdempotencyStore();
     const webhooks = createXenditWebhooks({
       verificationTokens: [CALLBACK_TOKEN],
       store: new MemoryIdempotencyStore(),

@@ -4,6 +4,7 @@ import { describeMachine } from "./machine.js";
 const benches = [
   "./token-cache.bench.js",
   "./idempotency-throughput.bench.js",
+  "./webhook-ingest.bench.js",
   "./rapatin-login.bench.js",
   "./mikrotik-vouchers.bench.js",
 ];

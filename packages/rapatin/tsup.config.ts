@@ -6,8 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  // import.meta.url (migrations folder) in the CJS build.
-  shims: true,
   // Keep `node:` specifiers: Deno and workers need the prefix to find Node built-ins.
   removeNodeProtocol: false,
   target: "node20",

@@ -7,9 +7,12 @@ import {
   PostgresIdempotencyStore,
   PostgresTokenStore,
 } from "@lunas/core/postgres";
+import { SupabaseIdempotencyStore, SupabaseTokenStore } from "@lunas/core/supabase";
+import { createPostgrestStandIn } from "@lunas/core/testing";
 import { createRapatinClient } from "@lunas/rapatin";
 import { FakeRapatinServer } from "@lunas/rapatin/testing";
 import { buildPaymentSessionCompleted, FakeXenditServer } from "@lunas/xendit/testing";
+import { createClient } from "@supabase/supabase-js";
 import { createXenditWebhookHandler } from "../supabase/functions/xendit-webhook/webhook-handler.ts";
 
 // The function's own SQL on a real PostgreSQL (DATABASE_URL, default the local
@@ -128,6 +131,89 @@ Deno.test(
           `select 1 from ${quoteIdentifier(schema)}.rapatin_auth_tokens`,
         );
         assert.equal(stored.rowCount, 1);
+      } finally {
+        for (const s of servers) await s.shutdown();
+        await xendit.close();
+        await rapatin.close();
+      }
+    });
+  },
+);
+
+Deno.test(
+  "two function instances record bookings in Supabase (supabase-js) and book each order once",
+  options,
+  async () => {
+    await withSchema(async (executor, schema) => {
+      const rapatin = await FakeRapatinServer.start({ account, delayMs: { create: 30 } });
+      const xendit = await FakeXenditServer.start();
+      const outcomes: string[] = [];
+      const servers = [0, 1].map(() => {
+        // Each instance its own supabase-js client, as two Edge Function
+        // isolates have, both reaching the one database through PostgREST.
+        const supabase = createClient("https://edge.supabase.co", "service-role-key", {
+          auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+          global: { fetch: createPostgrestStandIn({ executor, schema, role: "postgres" }) },
+        });
+        const handler = createXenditWebhookHandler({
+          verificationTokens: [xendit.callbackToken],
+          idempotencyStore: new SupabaseIdempotencyStore(supabase),
+          rapatin: createRapatinClient({
+            ...account,
+            baseUrl: rapatin.url,
+            tokenStore: new SupabaseTokenStore(supabase, { table: "rapatin_auth_tokens" }),
+          }),
+          onBooked: (meeting) => {
+            outcomes.push(meeting.outcome);
+          },
+          log: () => {},
+        });
+        return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+      });
+      const urls = servers.map((s) => `http://127.0.0.1:${s.addr.port}/`);
+      try {
+        // The same order paid through two payment sessions (a checkout the
+        // customer retried), one delivered to each instance, at the same time:
+        // different events, so only the booking claim can tell they are one order.
+        const paid = (n: number, session: number) =>
+          buildPaymentSessionCompleted({
+            sessionId: `ps-${n}-${session}`,
+            orderId: `INV-${n}`,
+            data: {
+              metadata: {
+                order_id: `INV-${n}`,
+                participants: 80,
+                topic: "Konsultasi",
+                start_date: "2026-04-02",
+                start_time: "10:00",
+              },
+            },
+          });
+        const deliveries = await Promise.all(
+          Array.from({ length: 10 }, (_, n) =>
+            urls.map((url, session) => xendit.deliverWebhook(url, paid(n, session))),
+          ).flat(),
+        );
+        assert.deepEqual(new Set(deliveries.flat().map((d) => d.status)), new Set([200]));
+        assert.equal(rapatin.counts.creates, 10);
+        for (let n = 0; n < 10; n += 1) {
+          const topics = rapatin.schedules.filter((s) => s.topic.endsWith(`[ref:INV-${n}]`));
+          assert.equal(topics.length, 1, `INV-${n}`);
+        }
+        assert.equal(outcomes.filter((outcome) => outcome === "created").length, 10);
+        assert.equal(outcomes.filter((outcome) => outcome === "existing").length, 10);
+
+        const bookings = await executor.query<{ key: string; status: string }>(
+          `select key, status from ${quoteIdentifier(schema)}.lunas_idempotency
+           where key like 'rapatin:booking:%' order by key`,
+        );
+        assert.deepEqual(
+          bookings.rows,
+          Array.from({ length: 10 }, (_, n) => ({
+            key: `rapatin:booking:INV-${n}`,
+            status: "completed",
+          })),
+        );
       } finally {
         for (const s of servers) await s.shutdown();
         await xendit.close();

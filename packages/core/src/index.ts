@@ -1,5 +1,28 @@
 export { InvalidArgumentError, LunasError } from "./errors/lunas-error.js";
 export { parseInput } from "./errors/parse-input.js";
+export {
+  HttpApiError,
+  type HttpApiErrorOptions,
+  HttpClientError,
+  HttpNetworkError,
+  HttpResponseError,
+  HttpTimeoutError,
+  type ResponseIssue,
+} from "./http/http-errors.js";
+export { createJsonHttpClient, type JsonHttpClient } from "./http/json-http-client.js";
+export type {
+  AnswerVerdict,
+  HttpAnswer,
+  HttpAuth,
+  HttpMethod,
+  HttpRequestContext,
+  HttpRequestEvent,
+  HttpResponseEvent,
+  HttpRetryOptions,
+  JsonHttpClientOptions,
+  JsonRequest,
+  ProviderFailure,
+} from "./http/json-http-client-options.js";
 export { ResponseBodyTimeoutError, readBodyWithin } from "./http/response-body.js";
 export { fingerprintPayload } from "./idempotency/fingerprint-payload.js";
 export {
@@ -17,8 +40,10 @@ export type {
 } from "./idempotency/idempotency-store.js";
 export {
   createIdempotentProcessor,
+  type IdempotentClaim,
   type IdempotentProcessor,
   type IdempotentProcessorOptions,
+  type IdempotentRunOptions,
 } from "./idempotency/idempotent-processor.js";
 export { MemoryIdempotencyStore } from "./idempotency/memory-idempotency-store.js";
 export {
@@ -41,6 +66,7 @@ export {
   JobQueueNotRunningError,
   JobQueuePolicyError,
   JobQueueStartError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./jobs/job-queue-errors.js";
 export {

@@ -38,3 +38,17 @@ export async function migrateCore(
     schema: schema ?? "public",
   });
 }
+export {
+  createTransactionalProcessor,
+  type IngestStatement,
+  type TransactionalProcessor,
+  TransactionalProcessorError,
+  type TransactionalProcessorOptions,
+} from "./idempotency/transactional-processor.js";
+export type { OutboxJob } from "./jobs/outbox-job.js";
+export {
+  createOutboxRelay,
+  enqueueInOutbox,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+} from "./jobs/outbox-relay.js";

@@ -4,7 +4,10 @@ export {
   type SupabaseIdempotencyStoreOptions,
 } from "./idempotency/supabase-idempotency-store.js";
 export {
-  ACQUIRE_TOKEN_LEASE_FUNCTION,
   SupabaseTokenStore,
   type SupabaseTokenStoreOptions,
 } from "./token/supabase-token-store.js";
+export {
+  ACQUIRE_TOKEN_LEASE_FUNCTION,
+  DELETE_TOKEN_IF_VALUE_FUNCTION,
+} from "./token/token-sql-functions.js";

@@ -1,19 +1,13 @@
 export { BookingInProgressError, BookingStoreError } from "./booking/booking-errors.js";
-export type {
-  BookingClaim,
-  BookingClaimOutcome,
-  BookingRecord,
-  BookingStore,
-  MeetingBooking,
-} from "./booking/booking-store.js";
+export type { BookingRecord, MeetingBooking } from "./booking/booking-record.js";
 export {
   type BookedMeeting,
   createMeetingBooker,
   type MeetingBooker,
   type MeetingBookerOptions,
   type MeetingRequest,
+  meetingBookingKey,
 } from "./booking/meeting-booker.js";
-export { MemoryBookingStore } from "./booking/memory-booking-store.js";
 export {
   orderReference,
   topicCarriesReference,

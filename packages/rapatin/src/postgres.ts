@@ -1,25 +1,20 @@
-import { type Migration, runMigrations, type SqlExecutor } from "@lunas/core";
-import { readMigrationsDir } from "@lunas/core/postgres";
+import { parseInput, type SqlExecutor } from "@lunas/core";
+import { migrateCore } from "@lunas/core/postgres";
+import { z } from "zod";
 
-export {
-  PostgresBookingStore,
-  type PostgresBookingStoreOptions,
-} from "./booking/postgres-booking-store.js";
+// Strict: a misspelt `schema` would otherwise migrate into `public`.
+const optionsSchema = z.strictObject({ schema: z.string().optional() });
 
-/** The SQL files of `@lunas/rapatin` (the bookings table), as shipped in `migrations/`. */
-export function rapatinMigrations(): Promise<Migration[]> {
-  // src/postgres.ts and the bundled dist/postgres.js both sit one level below the package root.
-  return readMigrationsDir(new URL("../migrations/", import.meta.url));
-}
-
-/** Applies `@lunas/rapatin`'s migrations to `schema` (default `public`). Returns the ids applied. */
+/**
+ * Prepares `schema` (default `public`) for the meeting booker on PostgreSQL or
+ * PGlite. Bookings live in `@lunas/core`'s idempotency table, so this applies
+ * core's migrations (the same as `migrateCore`); it stays so that set-ups that
+ * call it keep working. Returns the ids applied.
+ */
 export async function migrateRapatin(
   executor: SqlExecutor,
   options: { schema?: string } = {},
 ): Promise<string[]> {
-  return runMigrations(executor, {
-    namespace: "@lunas/rapatin",
-    migrations: await rapatinMigrations(),
-    schema: options.schema ?? "public",
-  });
+  const { schema } = parseInput(optionsSchema, options, "migrateRapatin options");
+  return migrateCore(executor, schema === undefined ? {} : { schema });
 }

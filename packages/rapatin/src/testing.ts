@@ -1,8 +1,5 @@
 export {
-  type BookingStoreFactory,
-  describeBookingStoreConformance,
-} from "./testing/booking-store-conformance.js";
-export {
+  type FakeAfterCreate,
   type FakeRapatinCounts,
   type FakeRapatinRoute,
   FakeRapatinServer,

@@ -49,6 +49,13 @@ export type {
 } from "./ledger/ledger-store.js";
 export { PAYMENT_STATUS_RANK } from "./ledger/ledger-store.js";
 export { MemoryLedgerStore } from "./ledger/memory-ledger-store.js";
+export type {
+  CustomOrderLink,
+  OrderLink,
+  OrderLinkSource,
+  OrderLinkVia,
+} from "./ledger/order-link.js";
+export { DEFAULT_ORDER_LINKS } from "./ledger/order-link.js";
 export { CALLBACK_TOKEN_HEADER } from "./webhooks/callback-token.js";
 export { xenditEventSchema } from "./webhooks/xendit-event-schema.js";
 export type {

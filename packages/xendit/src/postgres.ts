@@ -1,5 +1,6 @@
-import { type Migration, runMigrations, type SqlExecutor } from "@lunas/core";
+import { type Migration, parseInput, runMigrations, type SqlExecutor } from "@lunas/core";
 import { readMigrationsDir } from "@lunas/core/postgres";
+import { z } from "zod";
 
 export {
   type OrderColumns,
@@ -13,14 +14,18 @@ export function xenditMigrations(): Promise<Migration[]> {
   return readMigrationsDir(new URL("../migrations/", import.meta.url));
 }
 
+// Strict: `{ schemma: "shop" }` would otherwise migrate into `public` without a word.
+const migrateOptionsSchema = z.strictObject({ schema: z.string().min(1).optional() });
+
 /** Applies `@lunas/xendit`'s migrations to `schema` (default `public`); returns the ids it applied. */
 export async function migrateXendit(
   executor: SqlExecutor,
   options: { schema?: string } = {},
 ): Promise<string[]> {
+  const { schema } = parseInput(migrateOptionsSchema, options, "migrateXendit options");
   return runMigrations(executor, {
     namespace: "@lunas/xendit",
     migrations: await xenditMigrations(),
-    schema: options.schema ?? "public",
+    schema: schema ?? "public",
   });
 }

@@ -1,4 +1,6 @@
 import { LunasError } from "../errors/lunas-error.js";
+import { realSleep } from "../time/clock.js";
+import { DeadlineReached, startAttemptDeadline } from "./attempt-deadline.js";
 
 /**
  * The body did not arrive within its deadline. API clients turn it into their
@@ -14,29 +16,28 @@ export class ResponseBodyTimeoutError extends LunasError {
 }
 
 /**
- * Reads a response body as text within `timeoutMs`. ky's timeout (like most
- * fetch timeouts) ends once the headers arrive, so a body that stalls would
- * otherwise hang the call forever. At the deadline `cut` is aborted (pass the
- * controller whose signal the request was sent with: that ends the body stream
- * and frees the connection) and the read fails with `ResponseBodyTimeoutError`,
- * even if the fetch in use ignores the abort.
+ * Reads a response body as text within `timeoutMs`, for code that does its
+ * own fetch (`createJsonHttpClient` already bounds headers and body). ky's
+ * timeout (like most fetch timeouts) ends once the headers arrive, so a body
+ * that stalls would otherwise hang the call forever. At the deadline `cut` is
+ * aborted (pass the controller whose signal the request was sent with: that
+ * ends the body stream and frees the connection) and the read fails with
+ * `ResponseBodyTimeoutError`, even if the fetch in use ignores the abort.
  */
 export async function readBodyWithin(
   response: Response,
   timeoutMs: number,
   cut: AbortController,
 ): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ResponseBodyTimeoutError(timeoutMs);
-      reject(error);
-      cut.abort(error);
-    }, timeoutMs);
-  });
+  const deadline = startAttemptDeadline(timeoutMs, realSleep);
   try {
-    return await Promise.race([response.text(), deadline]);
+    return await deadline.within(response.text());
+  } catch (error) {
+    if (!(error instanceof DeadlineReached)) throw error;
+    const timedOut = new ResponseBodyTimeoutError(timeoutMs);
+    cut.abort(timedOut);
+    throw timedOut;
   } finally {
-    clearTimeout(timer);
+    deadline.stop();
   }
 }

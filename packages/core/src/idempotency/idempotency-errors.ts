@@ -7,13 +7,16 @@ import { LunasError } from "../errors/lunas-error.js";
 export class IdempotencyInProgressError extends LunasError {
   /** Seconds until the other holder's lease ends (at least 1). */
   readonly retryAfterSeconds: number;
+  /** When the other holder's lease ends (ms epoch), for callers that wait on it to the millisecond. */
+  readonly leaseExpiresAt: number | undefined;
 
-  constructor(key: string, retryAfterSeconds: number) {
+  constructor(key: string, retryAfterSeconds: number, leaseExpiresAt?: number) {
     super(
       "IDEMPOTENCY_IN_PROGRESS",
       `Key ${JSON.stringify(key)} is being processed by another delivery; retry in ${retryAfterSeconds} s`,
     );
     this.retryAfterSeconds = retryAfterSeconds;
+    this.leaseExpiresAt = leaseExpiresAt;
   }
 }
 

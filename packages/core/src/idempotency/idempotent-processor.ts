@@ -8,10 +8,10 @@ import {
   IdempotencyInProgressError,
   IdempotencyLeaseLostError,
   IdempotencyPayloadMismatchError,
-  IdempotencyResultNotSerializableError,
 } from "./idempotency-errors.js";
 import { checkIdempotencyKey } from "./idempotency-key.js";
-import type { IdempotencyStore } from "./idempotency-store.js";
+import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
+import { storedForm } from "./stored-result.js";
 
 export interface IdempotentProcessorOptions {
   store: IdempotencyStore;
@@ -29,6 +29,28 @@ export interface IdempotentProcessorOptions {
   purgeIntervalMs?: number;
 }
 
+/** What a running handler can do with its claim. */
+export interface IdempotentClaim {
+  /**
+   * Extends the lease to `leaseMs` from now, through the store's claim by the
+   * same holder. Call it before a step that must not start unless the key is
+   * still this run's (e.g. creating something elsewhere). Rejects with
+   * `IdempotencyLeaseLostError` once the lease has run out: another delivery
+   * may then hold the key, and renewing would take it from them.
+   */
+  renew(): Promise<void>;
+}
+
+export interface IdempotentRunOptions {
+  /**
+   * Called with the handler's error: `true` keeps the claim until its lease
+   * lapses instead of releasing it. For an effect whose outcome is unknown (a
+   * create whose answer was lost), so a retry does not repeat it at once but
+   * waits, then finds what the first run made. Must not throw. Default: release.
+   */
+  keepClaimOn?: (error: unknown) => boolean;
+}
+
 export interface IdempotentProcessor {
   /**
    * Runs `handler` once per `key`: the first delivery runs it and stores its
@@ -36,14 +58,21 @@ export interface IdempotentProcessor {
    * (`replayed: true`). Throws `IdempotencyInProgressError` while another
    * delivery runs it, `IdempotencyPayloadMismatchError` when `key` was used with
    * another payload, `IdempotencyLeaseLostError` when the handler outlived its
-   * lease. When the handler throws, the claim is released and the error rethrown,
-   * so a retry runs it again.
+   * lease. When the handler throws, the claim is released (unless
+   * `keepClaimOn` says to keep it) and the error rethrown, so a retry runs it again.
    */
   run<T>(
     key: string,
     payload: unknown,
-    handler: () => Promise<T>,
+    handler: (claim: IdempotentClaim) => Promise<T>,
+    options?: IdempotentRunOptions,
   ): Promise<{ result: T; replayed: boolean }>;
+  /**
+   * The key's live record as the store holds it: in progress (with its holder
+   * and lease) or completed (with its stored `result`); `null` when there is
+   * none or it is past its retention.
+   */
+  get(key: string): Promise<IdempotencyRecord | null>;
 }
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -65,30 +94,9 @@ const optionsSchema = z
     path: ["retentionMs"],
   });
 
-const NUL = "\u0000";
-
-/**
- * The stored form of a result: what JSON keeps of it. The first caller gets the
- * same value replays will, so every delivery of a key sees one result. U+0000 is
- * refused here rather than by the SQL stores' `complete`, which would fail after
- * the handler's effect and leave the claim stuck until its lease ends.
- */
-function storedForm(key: string, result: unknown): unknown {
-  if (result === undefined) return undefined;
-  let json: string | undefined;
-  let hasNul = false;
-  try {
-    json = JSON.stringify(result, (name, value: unknown) => {
-      if (name.includes(NUL) || (typeof value === "string" && value.includes(NUL))) hasNul = true;
-      return value;
-    });
-  } catch (error) {
-    throw new IdempotencyResultNotSerializableError(key, { cause: error });
-  }
-  if (json === undefined) throw new IdempotencyResultNotSerializableError(key);
-  if (hasNul) throw new IdempotencyResultNotSerializableError(key, { nulCharacter: true });
-  return JSON.parse(json);
-}
+const runOptionsSchema = z
+  .strictObject({ keepClaimOn: callableSchema<(error: unknown) => boolean>().optional() })
+  .optional();
 
 /**
  * Exactly-once effects from at-least-once deliveries, over any `IdempotencyStore`.
@@ -103,6 +111,8 @@ export function createIdempotentProcessor(
     options,
     "idempotent processor options",
   );
+  // Stores keep whole milliseconds; a clock may read fractions.
+  const nowMs = () => Math.floor(clock.now());
   let nextPurgeAt = Number.NEGATIVE_INFINITY;
   // Without it expired records are only ever replaced by a claim of the same
   // key, so every store would keep every key it ever saw.
@@ -117,17 +127,26 @@ export function createIdempotentProcessor(
   };
 
   return {
-    async run<T>(key: string, payload: unknown, handler: () => Promise<T>) {
+    async run<T>(
+      key: string,
+      payload: unknown,
+      handler: (claim: IdempotentClaim) => Promise<T>,
+      runOptions?: IdempotentRunOptions,
+    ) {
       checkIdempotencyKey(key);
       if (typeof handler !== "function") {
         throw new InvalidArgumentError("Invalid idempotent handler", [
           "handler: must be a function",
         ]);
       }
+      const keepClaimOn = parseInput(
+        runOptionsSchema,
+        runOptions,
+        "idempotent run options",
+      )?.keepClaimOn;
       const fingerprint = await fingerprintPayload(payload);
       const holder = holderId();
-      // Stores keep whole milliseconds; a clock may read fractions.
-      const now = Math.floor(clock.now());
+      const now = nowMs();
       purgeNowAndThen(now);
       const outcome = await store.claim({
         key,
@@ -143,34 +162,71 @@ export function createIdempotentProcessor(
           throw new IdempotencyPayloadMismatchError(key);
         }
         if (outcome.status === "in_progress") {
-          const remainingMs = outcome.record.leaseExpiresAt - clock.now();
-          throw new IdempotencyInProgressError(key, Math.max(1, Math.ceil(remainingMs / 1000)));
+          const { leaseExpiresAt } = outcome.record;
+          const remainingMs = leaseExpiresAt - clock.now();
+          throw new IdempotencyInProgressError(
+            key,
+            Math.max(1, Math.ceil(remainingMs / 1000)),
+            leaseExpiresAt,
+          );
         }
         return { result: outcome.record.result as T, replayed: true };
       }
 
+      let leaseExpiresAt = now + leaseMs;
+      const claim: IdempotentClaim = {
+        async renew() {
+          const at = nowMs();
+          // At or past its end the lease may be another holder's already, and
+          // the store's claim would then take the key from them, not renew ours.
+          if (at >= leaseExpiresAt) throw new IdempotencyLeaseLostError(key);
+          const renewed = await store.claim({
+            key,
+            fingerprint,
+            holder,
+            now: at,
+            leaseExpiresAt: at + leaseMs,
+            expiresAt: at + retentionMs,
+          });
+          if (renewed.status !== "acquired") throw new IdempotencyLeaseLostError(key);
+          leaseExpiresAt = at + leaseMs;
+        },
+      };
+
       let stored: unknown;
       try {
-        stored = storedForm(key, await handler());
+        stored = storedForm(key, await handler(claim));
       } catch (error) {
-        try {
-          await store.release(key, holder);
-        } catch {
-          // The handler's error is the one to report; an unreleased claim
-          // still frees itself when its lease ends.
+        if (keepClaimOn?.(error) !== true) {
+          try {
+            await store.release(key, holder, nowMs());
+          } catch {
+            // The handler's error is the one to report; an unreleased claim
+            // still frees itself when its lease ends.
+          }
         }
         throw error;
       }
       // A failure to complete leaves the claim in progress: deliveries get 409
       // until its lease ends, then one of them runs the handler again.
+      const completedAt = nowMs();
       const completed = await store.complete(
         key,
         holder,
         stored,
-        Math.floor(clock.now()) + retentionMs,
+        completedAt + retentionMs,
+        completedAt,
       );
       if (!completed) throw new IdempotencyLeaseLostError(key);
       return { result: stored as T, replayed: false };
+    },
+
+    async get(key: string) {
+      checkIdempotencyKey(key);
+      const record = await store.get(key);
+      // The store keeps a dead record until it is purged or replaced; to the caller it is gone.
+      if (record === null || record.expiresAt < nowMs()) return null;
+      return record;
     },
   };
 }

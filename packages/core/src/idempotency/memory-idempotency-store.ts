@@ -58,6 +58,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     holder: string,
     result: unknown,
     expiresAt: number,
+    // Decided by holder and status alone: the caller\'s clock is not needed here.
+    _now?: number,
   ): Promise<boolean> {
     checkStoreKey(key);
     checkHolder(holder);
@@ -71,7 +73,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return true;
   }
 
-  async release(key: string, holder: string): Promise<void> {
+  async release(key: string, holder: string, _now?: number): Promise<void> {
     checkStoreKey(key);
     checkHolder(holder);
     const existing = this.#records.get(key);

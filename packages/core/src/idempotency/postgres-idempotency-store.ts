@@ -4,6 +4,7 @@ import { parseInput } from "../errors/parse-input.js";
 import { sqlExecutorSchema } from "../input/injected-schemas.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
+import { claimOutcomeOf } from "./claim-answer.js";
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -42,9 +43,6 @@ interface RecordRow {
   result_json: string | null;
 }
 
-/** Claims that keep finding a row that then vanishes give up after this many rounds. */
-const CLAIM_ATTEMPTS = 5;
-
 const COLUMNS =
   "key, fingerprint, status, holder, lease_expires_at, expires_at, result::text as result_json";
 
@@ -73,10 +71,17 @@ function toRecord(row: RecordRow): IdempotencyRecord {
  * `IdempotencyStore` over PostgreSQL (and Supabase's database) or PGlite, through
  * a `SqlExecutor`. Run `migrateCore` first. Every timestamp comes from the
  * caller's clock; the database's `now()` is never used.
+ *
+ * Claim, complete and release call migration 0002's functions (one round trip
+ * each), the same ones `SupabaseIdempotencyStore` calls over PostgREST, so the
+ * claim is written once, in SQL. Complete and release decide by holder and
+ * status alone, so they need no `now`.
  */
 export class PostgresIdempotencyStore implements IdempotencyStore {
   readonly #executor: SqlExecutor;
   readonly #table: string;
+  readonly #tableName: string;
+  readonly #function: (name: string) => string;
 
   constructor(executor: SqlExecutor, options: PostgresIdempotencyStoreOptions = {}) {
     const { options: parsed } = parseInput(
@@ -84,65 +89,51 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       { executor, options },
       "PostgresIdempotencyStore arguments",
     );
+    const schema = parsed.schema ?? "public";
     this.#executor = executor;
-    this.#table = qualifiedName(parsed.schema ?? "public", parsed.table ?? "lunas_idempotency");
+    this.#tableName = parsed.table ?? "lunas_idempotency";
+    this.#table = qualifiedName(schema, this.#tableName);
+    // The functions live beside the table (where migrateCore ran) and find it
+    // through the search_path pinned at migration time.
+    this.#function = (name) => qualifiedName(schema, name);
   }
 
   async claim(input: ClaimRequest): Promise<ClaimOutcome> {
     const request = checkClaimRequest(input);
-    const now = toTimestamp(request.now);
-    const leaseExpiresAt = toTimestamp(request.leaseExpiresAt);
-    const expiresAt = toTimestamp(request.expiresAt);
-    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-      // One round trip for the common answers: a new key is inserted, a taken
-      // key is read back. DO NOTHING (not DO UPDATE) so a replay or duplicate
-      // neither locks the row nor writes WAL. Both branches see the statement's
-      // snapshot: a row committed by a concurrent claim after it began is
-      // invisible to the read, so neither branch answers and the next round reads it.
-      const { rows } = await this.#executor.query<RecordRow & { inserted: boolean }>(
-        `with won as (
-           insert into ${this.#table}
-             (key, fingerprint, status, holder, lease_expires_at, expires_at, result)
-           values ($1, $2, 'in_progress', $3, $4::timestamptz, $5::timestamptz, null)
-           on conflict (key) do nothing
-           returning ${COLUMNS}
-         )
-         select true as inserted, * from won
-         union all
-         select false as inserted, ${COLUMNS} from ${this.#table}
-         where key = $1 and not exists (select 1 from won)`,
-        [request.key, request.fingerprint, request.holder, leaseExpiresAt, expiresAt],
+    let answer: unknown;
+    try {
+      const { rows } = await this.#executor.query<{ answer: unknown }>(
+        `select ${this.#function("lunas_idempotency_claim")}($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz) as answer`,
+        [
+          this.#tableName,
+          request.key,
+          request.fingerprint,
+          request.holder,
+          toTimestamp(request.now),
+          toTimestamp(request.leaseExpiresAt),
+          toTimestamp(request.expiresAt),
+        ],
       );
-      const row = rows[0];
-      if (!row) continue;
-      const record = toRecord(row);
-      if (row.inserted) return { status: "acquired", record };
-      const takeover =
-        record.expiresAt < request.now ||
-        (record.status === "in_progress" &&
-          (record.leaseExpiresAt < request.now || record.holder === request.holder));
-      if (!takeover) return { status: record.status, record };
-
-      // An expired record, a crashed holder's lease, or our own claim again:
-      // take it over only if it is still in that state (another claim may win it first).
-      const taken = await this.#executor.query<RecordRow>(
-        `update ${this.#table} as r
-           set fingerprint = $2, status = 'in_progress', holder = $3,
-               lease_expires_at = $5::timestamptz, expires_at = $6::timestamptz, result = null
-         where r.key = $1
-           and (r.expires_at < $4::timestamptz
-                or (r.status = 'in_progress'
-                    and (r.lease_expires_at < $4::timestamptz or r.holder = $3)))
-         returning ${COLUMNS}`,
-        [request.key, request.fingerprint, request.holder, now, leaseExpiresAt, expiresAt],
-      );
-      const won = taken.rows[0];
-      if (won) return { status: "acquired", record: toRecord(won) };
+      answer = rows[0]?.answer;
+    } catch (error) {
+      // The function gives up (serialization_failure) when the row kept vanishing under it.
+      if ((error as { code?: unknown } | null)?.code === "40001") {
+        throw new LunasError(
+          "IDEMPOTENCY_CLAIM_CONTENDED",
+          `Idempotency key ${JSON.stringify(request.key)} kept changing while being claimed; retry the delivery`,
+          { cause: error },
+        );
+      }
+      throw error;
     }
-    throw new LunasError(
-      "IDEMPOTENCY_CLAIM_CONTENDED",
-      `Idempotency key ${JSON.stringify(request.key)} kept changing while being claimed; retry the delivery`,
-    );
+    const outcome = claimOutcomeOf(typeof answer === "string" ? JSON.parse(answer) : answer);
+    if (!outcome) {
+      throw new LunasError(
+        "IDEMPOTENCY_STORE_FAILED",
+        "lunas_idempotency_claim answered an unexpected shape; run migrateCore to bring the functions up to date",
+      );
+    }
+    return outcome;
   }
 
   async complete(
@@ -150,26 +141,33 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     holder: string,
     result: unknown,
     expiresAt: number,
+    // Decided by holder and status alone: the caller\'s clock is not needed here.
+    _now?: number,
   ): Promise<boolean> {
     checkStoreKey(key);
     checkHolder(holder);
     checkResult(result);
     checkEpochMs(expiresAt, "idempotency expiresAt");
-    const { rowCount } = await this.#executor.query(
-      `update ${this.#table}
-         set status = 'completed', result = $3::jsonb, expires_at = $4::timestamptz
-       where key = $1 and holder = $2 and status = 'in_progress'`,
-      [key, holder, result === undefined ? null : JSON.stringify(result), toTimestamp(expiresAt)],
+    const { rows } = await this.#executor.query<{ completed: boolean }>(
+      `select ${this.#function("lunas_idempotency_complete")}($1, $2, $3, $4::jsonb, $5, $6::timestamptz) as completed`,
+      [
+        this.#tableName,
+        key,
+        holder,
+        result === undefined ? null : JSON.stringify(result),
+        result !== undefined,
+        toTimestamp(expiresAt),
+      ],
     );
-    return rowCount === 1;
+    return rows[0]?.completed === true;
   }
 
-  async release(key: string, holder: string): Promise<void> {
+  async release(key: string, holder: string, _now?: number): Promise<void> {
     checkStoreKey(key);
     checkHolder(holder);
     await this.#executor.query(
-      `delete from ${this.#table} where key = $1 and holder = $2 and status = 'in_progress'`,
-      [key, holder],
+      `select ${this.#function("lunas_idempotency_release")}($1, $2, $3)`,
+      [this.#tableName, key, holder],
     );
   }
 

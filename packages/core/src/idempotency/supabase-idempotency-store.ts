@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import { claimOutcomeOf } from "./claim-answer.js";
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -37,18 +38,6 @@ export class SupabaseIdempotencyStoreError extends LunasError {
     );
   }
 }
-
-const claimedSchema = z.object({
-  outcome: z.enum(["acquired", "in_progress", "completed"]),
-  key: z.string(),
-  fingerprint: z.string(),
-  status: z.enum(["in_progress", "completed"]),
-  holder: z.string(),
-  lease_expires_at: z.number(),
-  expires_at: z.number(),
-  has_result: z.boolean(),
-  result: z.unknown(),
-});
 
 const rowSchema = z.object({
   key: z.string(),
@@ -86,7 +75,8 @@ const argumentsSchema = z.object({
 /**
  * `IdempotencyStore` through supabase-js (PostgREST), for runtimes without a
  * database connection (Edge Functions). Claim, complete and release are the
- * RPC functions of migration 0002, so each stays one atomic statement; use a
+ * RPC functions of migration 0002 (the same functions `PostgresIdempotencyStore`
+ * calls), so each stays one atomic statement; use a
  * service-role client (the table has RLS on and no policies).
  */
 export class SupabaseIdempotencyStore implements IdempotencyStore {
@@ -125,23 +115,13 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("claim a key", error);
-    const parsed = claimedSchema.safeParse(data);
-    if (!parsed.success) {
+    const outcome = claimOutcomeOf(data);
+    if (!outcome) {
       throw new SupabaseIdempotencyStoreError("claim a key", {
         message: `unexpected answer from ${this.#claimFunction}`,
       });
     }
-    const claimed = parsed.data;
-    const record: IdempotencyRecord = {
-      key: claimed.key,
-      fingerprint: claimed.fingerprint,
-      status: claimed.status,
-      holder: claimed.holder,
-      leaseExpiresAt: claimed.lease_expires_at,
-      expiresAt: claimed.expires_at,
-    };
-    if (claimed.has_result) record.result = claimed.result ?? null;
-    return { status: claimed.outcome, record };
+    return outcome;
   }
 
   async complete(
@@ -149,6 +129,8 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     holder: string,
     result: unknown,
     expiresAt: number,
+    // Decided by holder and status alone: the caller\'s clock is not needed here.
+    _now?: number,
   ): Promise<boolean> {
     checkStoreKey(key);
     checkHolder(holder);
@@ -168,7 +150,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     return data === true;
   }
 
-  async release(key: string, holder: string): Promise<void> {
+  async release(key: string, holder: string, _now?: number): Promise<void> {
     checkStoreKey(key);
     checkHolder(holder);
     const { error } = await this.#client

@@ -91,13 +91,13 @@ export const idempotencyStoreSchema: z.ZodCustom<IdempotencyStore, IdempotencySt
     "purgeExpired",
   ]);
 
-/** A `TokenStore`: get, set, delete, and either both lease verbs or neither. */
+/** A `TokenStore`: get, set, delete, compareAndDelete, and either both lease verbs or neither. */
 export const tokenStoreSchema: z.ZodCustom<TokenStore, TokenStore> = z.custom<TokenStore>(
   (value) =>
-    hasMethods(value, ["get", "set", "delete"]) &&
+    hasMethods(value, ["get", "set", "delete", "compareAndDelete"]) &&
     // A lease that can be taken but never given back would stall every other process.
     hasMethods(value, ["acquireLease"]) === hasMethods(value, ["releaseLease"]),
-  "must implement TokenStore (get, set, delete; acquireLease and releaseLease together)",
+  "must implement TokenStore (get, set, delete, compareAndDelete; acquireLease and releaseLease together)",
 );
 
 /** A `SqlExecutor` (query, exec, transaction). */

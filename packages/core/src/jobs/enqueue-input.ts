@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { sqlExecutorSchema } from "../input/injected-schemas.js";
+import type { SqlExecutor } from "../sql/executor.js";
 import type { EnqueueOptions } from "./job-queue.js";
 
 export const DEFAULT_RETRY_LIMIT = 3;
@@ -37,6 +39,7 @@ const enqueueSchema = z.object({
         .default(DEFAULT_RETRY_DELAY_SECONDS),
       retryBackoff: z.boolean().default(DEFAULT_RETRY_BACKOFF),
       startAfter: z.date().optional(),
+      transaction: sqlExecutorSchema.optional(),
     })
     .default({
       retryLimit: DEFAULT_RETRY_LIMIT,
@@ -55,6 +58,7 @@ export interface EnqueueInput {
     retryDelaySeconds: number;
     retryBackoff: boolean;
     startAfter?: Date;
+    transaction?: SqlExecutor;
   };
 }
 

@@ -58,3 +58,13 @@ export class JobQueueStartError extends LunasError {
     );
   }
 }
+
+/** `enqueue` was given a `transaction`, but this queue is not stored in that database. */
+export class JobQueueTransactionUnsupportedError extends LunasError {
+  constructor(adapter: string) {
+    super(
+      "JOB_QUEUE_TRANSACTION_UNSUPPORTED",
+      `${adapter} cannot enqueue inside this SQL transaction; write the job with enqueueInOutbox and move it with createOutboxRelay`,
+    );
+  }
+}

@@ -1,3 +1,5 @@
+import type { SqlExecutor } from "../sql/executor.js";
+
 export interface EnqueueOptions {
   /**
    * At most one job with this key waits for its first run per queue: while a
@@ -19,6 +21,15 @@ export interface EnqueueOptions {
   retryBackoff?: boolean;
   /** Do not start before this time. */
   startAfter?: Date;
+  /**
+   * Enqueue inside this open transaction (the `tx` of `SqlExecutor.transaction`
+   * or of a transactional processor's handler): the job exists exactly when the
+   * transaction commits. Only a queue stored in that same database can do this
+   * (`PgBossJobQueue`); others refuse with `JobQueueTransactionUnsupportedError`.
+   * For those, write the job to the outbox (`enqueueInOutbox`) and run
+   * `createOutboxRelay`.
+   */
+  transaction?: SqlExecutor;
 }
 
 export interface Job<T> {

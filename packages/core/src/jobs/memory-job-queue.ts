@@ -7,6 +7,7 @@ import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
 import {
   JobHandlerTimeoutError,
   JobQueueNotRunningError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 import { jobRetryDelayMs } from "./job-retry-delay.js";
@@ -122,6 +123,9 @@ export class MemoryJobQueue implements JobQueue {
 
   async enqueue<T>(name: string, data: T, options?: EnqueueOptions): Promise<string | null> {
     const input = parseEnqueueInput(name, data, options);
+    if (input.options.transaction !== undefined) {
+      throw new JobQueueTransactionUnsupportedError("MemoryJobQueue");
+    }
     if (!this.#running) throw new JobQueueNotRunningError("enqueue");
     const key = input.options.singletonKey ?? null;
     if (key !== null) {

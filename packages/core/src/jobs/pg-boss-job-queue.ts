@@ -1,17 +1,19 @@
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { callableSchema } from "../input/injected-schemas.js";
 import { realSleep } from "../time/clock.js";
-import { parseEnqueueInput, parseQueueName } from "./enqueue-input.js";
+import { parseEnqueueInput, parseQueueName, queueNameSchema } from "./enqueue-input.js";
 import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
 import {
   JobQueueNotRunningError,
   JobQueuePolicyError,
   JobQueueStartError,
+  JobQueueTransactionUnsupportedError,
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
+import { PgBossClass, pgBoss11OrLater } from "./pg-boss-class.js";
 import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pglite-boss-db.js";
 
 /**
@@ -42,11 +44,19 @@ export interface PgBossJobQueueOptions {
    * timeout, default 15 min; `max` pool size). Not with a `PgBoss` instance.
    */
   bossOptions?: Omit<PgBoss.ConstructorOptions, "db" | "connectionString" | "schema">;
+  /**
+   * Queues created by `start()`. Every queue is otherwise created on first use;
+   * on PGlite (one connection) that cannot happen while a caller's transaction
+   * holds it, so list here the queues you enqueue to with `transaction`.
+   */
+  queues?: readonly string[];
 }
 
 // pg connection options pg-boss hands through to its pool, so a dead database
 // fails calls instead of hanging them.
 const POOL_TIMEOUTS = { connectionTimeoutMillis: 10_000, query_timeout: 60_000 };
+
+type OffWorkByName = (name: string, options: { id: string }) => Promise<void>;
 
 const isFunction = (value: unknown) => typeof value === "function";
 
@@ -77,6 +87,7 @@ const optionsSchema = z.strictObject({
   stopTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
   onError: callableSchema<(error: unknown) => void>().optional(),
   bossOptions: z.record(z.string(), z.unknown()).optional(),
+  queues: z.array(queueNameSchema).max(1_000).default([]),
 });
 
 const sourceSchema = z.union([
@@ -120,6 +131,8 @@ export class PgBossJobQueue implements JobQueue {
   readonly #stopTimeoutMs: number;
   readonly #onBossError: (error: unknown) => void;
   readonly #queues = new Map<string, Promise<void>>();
+  readonly #declaredQueues: readonly string[];
+  readonly #createdQueues = new Set<string>();
   readonly #workers = new Map<string, string>();
   readonly #inFlight = new Set<Promise<void>>();
   #running = false;
@@ -130,6 +143,7 @@ export class PgBossJobQueue implements JobQueue {
     const opts = parseInput(optionsSchema, options, "PgBossJobQueue options");
     this.#pollingIntervalSeconds = opts.pollingIntervalSeconds;
     this.#stopTimeoutMs = opts.stopTimeoutMs;
+    this.#declaredQueues = opts.queues;
     const onError = opts.onError ?? defaultOnError;
     this.#onBossError = (error) => {
       try {
@@ -155,7 +169,7 @@ export class PgBossJobQueue implements JobQueue {
         ...(opts.schema === undefined ? {} : { schema: opts.schema }),
       };
       if ("connectionString" in parsedSource) {
-        this.#boss = new PgBoss({
+        this.#boss = new PgBossClass({
           ...POOL_TIMEOUTS,
           ...base,
           connectionString: parsedSource.connectionString,
@@ -163,7 +177,7 @@ export class PgBossJobQueue implements JobQueue {
       } else {
         const db = parsedSource.db;
         this.#pgliteDb = isBossDb(db) ? undefined : createPgliteBossDb(db);
-        this.#boss = new PgBoss({ ...base, db: this.#pgliteDb ?? (db as PgBoss.Db) });
+        this.#boss = new PgBossClass({ ...base, db: this.#pgliteDb ?? (db as PgBoss.Db) });
       }
       this.#owned = true;
     }
@@ -183,6 +197,7 @@ export class PgBossJobQueue implements JobQueue {
     if (this.#startError !== undefined) throw new JobQueueStartError(this.#startError);
     try {
       await this.#boss.start();
+      for (const queue of this.#declaredQueues) await this.#ensureQueue(queue);
     } catch (error) {
       this.#startError = error;
       throw new JobQueueStartError(error);
@@ -193,7 +208,11 @@ export class PgBossJobQueue implements JobQueue {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    for (const id of this.#workers.values()) await this.#boss.offWork({ id });
+    for (const [name, id] of this.#workers) {
+      // pg-boss 11+ wants the queue's name beside the worker's id.
+      if (pgBoss11OrLater) await (this.#boss.offWork as OffWorkByName)(name, { id });
+      else await this.#boss.offWork({ id });
+    }
     this.#workers.clear();
     await this.#waitForHandlers();
     if (this.#owned) {
@@ -207,8 +226,19 @@ export class PgBossJobQueue implements JobQueue {
   async enqueue<T>(name: string, data: T, options?: EnqueueOptions): Promise<string | null> {
     const input = parseEnqueueInput(name, data, options);
     if (!this.#running) throw new JobQueueNotRunningError("enqueue");
+    if (
+      input.options.transaction !== undefined &&
+      this.#pgliteDb !== undefined &&
+      !this.#createdQueues.has(input.name)
+    ) {
+      // Creating it now would wait for the connection the caller's transaction holds, forever.
+      throw new JobQueueTransactionUnsupportedError(
+        `PgBossJobQueue on PGlite (queue "${input.name}" is not created yet; list it in the queues option)`,
+      );
+    }
     await this.#ensureQueue(input.name);
-    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter } = input.options;
+    const { singletonKey, retryLimit, retryDelaySeconds, retryBackoff, startAfter, transaction } =
+      input.options;
     const ownId = singletonKey === undefined ? globalThis.crypto.randomUUID() : undefined;
     const sendOptions: PgBoss.SendOptions = {
       retryLimit,
@@ -216,10 +246,22 @@ export class PgBossJobQueue implements JobQueue {
       retryBackoff,
       ...(ownId === undefined ? { singletonKey } : { id: ownId, singletonKey: ownId }),
       ...(startAfter === undefined ? {} : { startAfter }),
+      // pg-boss runs its insert on the caller's transaction, so the job commits with it.
+      ...(transaction === undefined
+        ? {}
+        : {
+            db: {
+              executeSql: async (text: string, values: unknown[]) =>
+                transaction.query(text, values),
+            },
+          }),
     };
-    // Sent as JSON text: pg and PGlite both parse text into jsonb, whereas a
-    // bare string or array value would be rejected or turned into a PG array.
-    const id = await this.#boss.send(input.name, input.dataJson as unknown as object, sendOptions);
+    // pg-boss 10 binds data as is: sent as JSON text, pg and PGlite both parse
+    // it into jsonb, whereas a bare string or array value would be rejected or
+    // turned into a PG array. pg-boss 11+ serialises data itself, so it gets
+    // the value (as the JSON text describes it, e.g. undefined as null).
+    const payload = pgBoss11OrLater ? JSON.parse(input.dataJson) : input.dataJson;
+    const id = await this.#boss.send(input.name, payload as object, sendOptions);
     const workerId = this.#workers.get(input.name);
     if (
       id !== null &&
@@ -274,6 +316,7 @@ export class PgBossJobQueue implements JobQueue {
     await this.#boss.createQueue(name, { name, policy: "short" });
     const queue = await this.#boss.getQueue(name);
     if (queue?.policy !== "short") throw new JobQueuePolicyError(name, queue?.policy);
+    this.#createdQueues.add(name);
   }
 
   #track(run: Promise<void>): Promise<void> {

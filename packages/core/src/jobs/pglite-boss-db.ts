@@ -2,6 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type PgBoss from "pg-boss";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import { pgBoss11OrLater } from "./pg-boss-class.js";
 
 /** The part of PGlite pg-boss needs: `query` for one statement, `exec` for scripts. */
 export type PgliteForBoss = Pick<PGlite, "query" | "exec">;
@@ -20,8 +21,9 @@ export interface PgliteBossDb extends PgBoss.Db {
  * of SQL through `executeSql`: statements with `$n` parameters (PGlite
  * `query`, extended protocol, one statement) and parameterless scripts such as
  * its schema creation and locked maintenance blocks (`BEGIN; ...; COMMIT;`),
- * which only PGlite's `exec` (simple protocol) accepts; for those the rows of
- * the last statement are returned.
+ * which only PGlite's `exec` (simple protocol) accepts; for those pg-boss 10
+ * reads the rows of the last statement and pg-boss 11+ the rows of every
+ * statement (a RETURNING in the middle of a locked block).
  */
 export function createPgliteBossDb(pglite: PgliteForBoss): PgliteBossDb {
   parseInput(portSchema<PgliteForBoss>("PGlite", ["query", "exec"]), pglite, "createPgliteBossDb");
@@ -41,7 +43,11 @@ export function createPgliteBossDb(pglite: PgliteForBoss): PgliteBossDb {
         return { rows: result.rows };
       }
       const results = await track(pglite.exec(text));
-      return { rows: results.at(-1)?.rows ?? [] };
+      return {
+        rows: pgBoss11OrLater
+          ? results.flatMap((result) => result.rows)
+          : (results.at(-1)?.rows ?? []),
+      };
     },
     async idle() {
       while (pending.size > 0) await Promise.allSettled([...pending]);

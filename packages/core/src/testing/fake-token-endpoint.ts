@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
+import { callableSchema } from "../input/injected-schemas.js";
 import type { FetchedToken } from "../token/token-provider.js";
 
 export interface FakeTokenEndpointOptions {
@@ -30,7 +33,15 @@ export class FakeTokenEndpoint {
   readonly #options: FakeTokenEndpointOptions;
 
   constructor(options: FakeTokenEndpointOptions = {}) {
-    this.#options = options;
+    // Strict: a misspelt `delay` would quietly make every login answer at once.
+    this.#options = parseInput(
+      z.strictObject({
+        expiresIn: z.number().positive().optional(),
+        delay: callableSchema<(signal: AbortSignal) => Promise<void>>().optional(),
+      }),
+      options,
+      "FakeTokenEndpoint options",
+    );
   }
 
   /** Pass as `fetchToken`. */

@@ -105,9 +105,9 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
         leaseExpiresAt: later + LEASE,
       });
       // The first holder lost it: its completion is refused and changes nothing.
-      expect(await store.complete("xendit:evt_1", "holder-a", { late: true }, T0 + RETENTION)).toBe(
-        false,
-      );
+      expect(
+        await store.complete("xendit:evt_1", "holder-a", { late: true }, T0 + RETENTION, later),
+      ).toBe(false);
       expect(await store.get("xendit:evt_1")).toMatchObject({
         status: "in_progress",
         holder: "holder-b",
@@ -118,7 +118,7 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
       for (const [kind, result] of Object.entries(RESULTS)) {
         const key = `result:${kind}`;
         await store.claim(request({ key }));
-        expect(await store.complete(key, "holder-a", result, T0 + 2 * RETENTION)).toBe(true);
+        expect(await store.complete(key, "holder-a", result, T0 + 2 * RETENTION, T0)).toBe(true);
         const stored = await store.get(key);
         expect(stored).toEqual({
           key,
@@ -138,7 +138,7 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
 
     it("keeps 'no result' (undefined) apart from a null result", async () => {
       await store.claim(request({ key: "void" }));
-      expect(await store.complete("void", "holder-a", undefined, T0 + RETENTION)).toBe(true);
+      expect(await store.complete("void", "holder-a", undefined, T0 + RETENTION, T0)).toBe(true);
       const stored = await store.get("void");
       expect(stored?.status).toBe("completed");
       expect(stored && "result" in stored).toBe(false);
@@ -149,20 +149,20 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
 
     it("refuses completion by a non-holder and stays in progress without a result", async () => {
       await store.claim(request());
-      expect(await store.complete("xendit:evt_1", "holder-b", { stolen: true }, T0 + 1)).toBe(
+      expect(await store.complete("xendit:evt_1", "holder-b", { stolen: true }, T0 + 1, T0)).toBe(
         false,
       );
       const stored = await store.get("xendit:evt_1");
       expect(stored).toMatchObject({ status: "in_progress", holder: "holder-a" });
       expect(stored && "result" in stored).toBe(false);
-      expect(await store.complete("not:claimed", "holder-a", 1, T0 + 1)).toBe(false);
+      expect(await store.complete("not:claimed", "holder-a", 1, T0 + 1, T0)).toBe(false);
       expect(await store.get("not:claimed")).toBeNull();
     });
 
     it("refuses a second completion of a completed key, keeping the first result", async () => {
       await store.claim(request());
-      await store.complete("xendit:evt_1", "holder-a", "first", T0 + RETENTION);
-      expect(await store.complete("xendit:evt_1", "holder-a", "second", T0 + RETENTION)).toBe(
+      await store.complete("xendit:evt_1", "holder-a", "first", T0 + RETENTION, T0);
+      expect(await store.complete("xendit:evt_1", "holder-a", "second", T0 + RETENTION, T0)).toBe(
         false,
       );
       expect((await store.get("xendit:evt_1"))?.result).toBe("first");
@@ -170,10 +170,10 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
 
     it("releases the holder's claim so the next claim acquires; others cannot release it", async () => {
       await store.claim(request());
-      await store.release("xendit:evt_1", "holder-b");
+      await store.release("xendit:evt_1", "holder-b", T0);
       expect((await store.get("xendit:evt_1"))?.holder).toBe("holder-a");
 
-      await store.release("xendit:evt_1", "holder-a");
+      await store.release("xendit:evt_1", "holder-a", T0);
       expect(await store.get("xendit:evt_1")).toBeNull();
       const next = await store.claim(request({ holder: "holder-b", now: T0 + 1 }));
       expect(next.status).toBe("acquired");
@@ -182,8 +182,8 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
 
     it("never releases a completed record", async () => {
       await store.claim(request());
-      await store.complete("xendit:evt_1", "holder-a", { done: 1 }, T0 + RETENTION);
-      await store.release("xendit:evt_1", "holder-a");
+      await store.complete("xendit:evt_1", "holder-a", { done: 1 }, T0 + RETENTION, T0);
+      await store.release("xendit:evt_1", "holder-a", T0);
       expect(await store.get("xendit:evt_1")).toMatchObject({
         status: "completed",
         result: { done: 1 },
@@ -192,7 +192,7 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
 
     it("replaces a completed record once it has expired", async () => {
       await store.claim(request());
-      await store.complete("xendit:evt_1", "holder-a", { old: true }, T0 + 10_000);
+      await store.complete("xendit:evt_1", "holder-a", { old: true }, T0 + 10_000, T0);
       const atExpiry = await store.claim(request({ holder: "holder-b", now: T0 + 10_000 }));
       expect(atExpiry.status).toBe("completed");
 
@@ -221,10 +221,10 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
     it("purges only records whose expiry is before now, and counts them", async () => {
       await store.claim(request({ key: "gone:in-progress", expiresAt: T0 + 100 }));
       await store.claim(request({ key: "gone:completed" }));
-      await store.complete("gone:completed", "holder-a", 1, T0 + 200);
+      await store.complete("gone:completed", "holder-a", 1, T0 + 200, T0);
       await store.claim(request({ key: "kept:boundary", expiresAt: T0 + 300 }));
       await store.claim(request({ key: "kept:live" }));
-      await store.complete("kept:live", "holder-a", 2, T0 + RETENTION);
+      await store.complete("kept:live", "holder-a", 2, T0 + RETENTION, T0);
 
       expect(await store.purgeExpired(T0 + 300)).toBe(2);
       expect(await store.get("gone:in-progress")).toBeNull();
@@ -263,10 +263,12 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
         ["xendit:evt_1", "holder-a", { text: "a\u0000b" }, T0 + RETENTION],
         ["xendit:evt_1", "holder-a", 1, Number.POSITIVE_INFINITY],
       ] as const) {
-        await expect(store.complete(key, holder, result, expiresAt)).rejects.toMatchObject(invalid);
+        await expect(store.complete(key, holder, result, expiresAt, T0)).rejects.toMatchObject(
+          invalid,
+        );
       }
-      await expect(store.release("", "holder-a")).rejects.toMatchObject(invalid);
-      await expect(store.release("xendit:evt_1", "")).rejects.toMatchObject(invalid);
+      await expect(store.release("", "holder-a", T0)).rejects.toMatchObject(invalid);
+      await expect(store.release("xendit:evt_1", "", T0)).rejects.toMatchObject(invalid);
       await expect(store.get("")).rejects.toMatchObject(invalid);
       await expect(store.purgeExpired(Number.NaN)).rejects.toMatchObject(invalid);
       expect(await store.get("xendit:evt_1")).toEqual(before);

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { parseInput } from "../errors/parse-input.js";
 import { ManualClock } from "../time/manual-clock.js";
 import type { TokenStore } from "../token/token-store.js";
 
@@ -27,6 +29,12 @@ export function tokenStoreConformance(
   factory: TokenStoreFactory,
   options: TokenStoreConformanceOptions = {},
 ): void {
+  // Strict: a misspelt `leases` would quietly stop requiring them.
+  parseInput(
+    z.strictObject({ leases: z.boolean().optional() }),
+    options,
+    "tokenStoreConformance options",
+  );
   describe(`TokenStore conformance: ${name}`, () => {
     let clock: ManualClock;
     let store: TokenStore;
@@ -68,6 +76,52 @@ export function tokenStoreConformance(
       await store.delete("k");
       expect(await store.get("k")).toBeNull();
       await expect(store.delete("never-stored")).resolves.toBeUndefined();
+    });
+
+    it("compareAndDelete removes the token only while it still has that value", async () => {
+      const token = { value: "rejected", expiresAt: at(1_000) };
+      await store.set("k", token);
+      await store.set("other", token);
+      expect(await store.compareAndDelete("k", "rejecte")).toBe(false);
+      expect(await store.compareAndDelete("k", "REJECTED")).toBe(false);
+      expect(await store.get("k")).toEqual(token);
+      expect(await store.compareAndDelete("k", "rejected")).toBe(true);
+      expect(await store.get("k")).toBeNull();
+      expect(await store.get("other")).toEqual(token);
+      expect(await store.compareAndDelete("k", "rejected")).toBe(false);
+      expect(await store.compareAndDelete("never-stored", "rejected")).toBe(false);
+    });
+
+    it("compareAndDelete keeps a newer token stored in place of the rejected one", async () => {
+      await store.set("k", { value: "rejected", expiresAt: at(1_000) });
+      await store.set("k", { value: "newer", expiresAt: at(2_000) });
+      expect(await store.compareAndDelete("k", "rejected")).toBe(false);
+      expect(await store.get("k")).toEqual({ value: "newer", expiresAt: at(2_000) });
+    });
+
+    it("compareAndDelete lets exactly one of 20 concurrent callers delete the token", async () => {
+      await store.set("k", { value: "rejected", expiresAt: at(1_000) });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.compareAndDelete("k", "rejected")),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.get("k")).toBeNull();
+    });
+
+    it("compareAndDelete rejects a bad key or value with INVALID_ARGUMENT", async () => {
+      await store.set("k", { value: "v", expiresAt: at(1_000) });
+      for (const [key, value] of [
+        ["", "v"],
+        ["k\u0000", "v"],
+        ["k", ""],
+        ["k", "v\u0000"],
+        ["k", 42],
+      ] as const) {
+        await expect(store.compareAndDelete(key, value as string)).rejects.toMatchObject({
+          code: "INVALID_ARGUMENT",
+        });
+      }
+      expect(await store.get("k")).toEqual({ value: "v", expiresAt: at(1_000) });
     });
 
     it("keeps keys apart, including ones that differ only in case or spacing", async () => {

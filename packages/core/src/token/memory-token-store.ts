@@ -3,7 +3,13 @@ import { parseInput } from "../errors/parse-input.js";
 import { clockSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
-import { checkEpochMs, checkKey, checkLease, checkStoredToken } from "./token-store-input.js";
+import {
+  checkEpochMs,
+  checkKey,
+  checkLease,
+  checkStoredToken,
+  checkTokenValue,
+} from "./token-store-input.js";
 
 export interface MemoryTokenStoreOptions {
   /** Decides whether a lease ran out. Default: the system clock. */
@@ -41,6 +47,12 @@ export class MemoryTokenStore implements TokenStore {
 
   async delete(key: string): Promise<void> {
     this.#tokens.delete(checkKey(key));
+  }
+
+  async compareAndDelete(key: string, value: string): Promise<boolean> {
+    const checkedKey = checkKey(key);
+    if (this.#tokens.get(checkedKey)?.value !== checkTokenValue(value)) return false;
+    return this.#tokens.delete(checkedKey);
   }
 
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {

@@ -4,18 +4,23 @@ import { clockSchema, sqlExecutorSchema } from "../input/injected-schemas.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
+import {
+  ACQUIRE_TOKEN_LEASE_FUNCTION,
+  DELETE_TOKEN_IF_VALUE_FUNCTION,
+} from "./token-sql-functions.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
 import {
   checkEpochMs,
   checkKey,
   checkLease,
   checkStoredToken,
+  checkTokenValue,
   fromTimestamp,
   toIso,
 } from "./token-store-input.js";
 
 export interface PostgresTokenStoreOptions {
-  /** Schema holding the tables of `migrations/0001_token_store.sql`. Default `public`. */
+  /** Schema holding the tables and functions of `@lunas/core`'s migrations. Default `public`. */
   schema?: string;
   /** Token table; its leases live in `<table>_leases`. Default `lunas_tokens`. */
   table?: string;
@@ -34,14 +39,19 @@ const argumentsSchema = z.object({
 });
 
 /**
- * `TokenStore` on PostgreSQL or PGlite (any `SqlExecutor`), with leases taken
- * atomically by one conditional upsert, so concurrent processes cannot both win.
- * Apply `@lunas/core`'s migrations (`migrateCore`) to the schema first.
+ * `TokenStore` on PostgreSQL or PGlite (any `SqlExecutor`). Leases and
+ * compare-and-delete call the same SQL functions as `SupabaseTokenStore`
+ * (migrations 0001 and 0003), so each rule is written once; a lease is one
+ * conditional upsert, so concurrent processes cannot both win. Apply
+ * `@lunas/core`'s migrations (`migrateCore`) to the schema first.
  */
 export class PostgresTokenStore implements TokenStore {
   readonly #executor: SqlExecutor;
   readonly #tokens: string;
   readonly #leases: string;
+  readonly #table: string;
+  readonly #acquireLeaseFunction: string;
+  readonly #compareAndDeleteFunction: string;
   readonly #clock: Clock;
 
   constructor(executor: SqlExecutor, options: PostgresTokenStoreOptions = {}) {
@@ -55,6 +65,9 @@ export class PostgresTokenStore implements TokenStore {
     this.#executor = executor;
     this.#tokens = qualifiedName(schema, table);
     this.#leases = qualifiedName(schema, `${table}_leases`);
+    this.#table = table;
+    this.#acquireLeaseFunction = qualifiedName(schema, ACQUIRE_TOKEN_LEASE_FUNCTION);
+    this.#compareAndDeleteFunction = qualifiedName(schema, DELETE_TOKEN_IF_VALUE_FUNCTION);
     this.#clock = parsed.clock ?? systemClock;
   }
 
@@ -83,21 +96,22 @@ export class PostgresTokenStore implements TokenStore {
     await this.#executor.query(`delete from ${this.#tokens} where key = $1`, [checkKey(key)]);
   }
 
+  async compareAndDelete(key: string, value: string): Promise<boolean> {
+    const { rows } = await this.#executor.query<{ removed: boolean }>(
+      `select ${this.#compareAndDeleteFunction}($1, $2, $3) as removed`,
+      [this.#table, checkKey(key), checkTokenValue(value)],
+    );
+    return rows[0]?.removed === true;
+  }
+
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
     const checkedKey = checkKey(key);
     const lease = checkLease(holder, until);
-    // The WHERE on DO UPDATE makes the row lock decide: a standing lease of
-    // another holder leaves the row untouched and RETURNING yields nothing.
-    const { rows } = await this.#executor.query(
-      `insert into ${this.#leases} as l (key, holder, lease_until, updated_at)
-       values ($1, $2, $3::timestamptz, $4::timestamptz)
-       on conflict (key) do update
-         set holder = excluded.holder, lease_until = excluded.lease_until, updated_at = excluded.updated_at
-         where l.lease_until <= $4::timestamptz or l.holder = $2
-       returning 1 as acquired`,
-      [checkedKey, lease.holder, toIso(lease.until), toIso(this.#clock.now())],
+    const { rows } = await this.#executor.query<{ acquired: boolean }>(
+      `select ${this.#acquireLeaseFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz) as acquired`,
+      [this.#table, checkedKey, lease.holder, toIso(lease.until), toIso(this.#clock.now())],
     );
-    return rows.length === 1;
+    return rows[0]?.acquired === true;
   }
 
   async releaseLease(key: string, holder: string): Promise<void> {

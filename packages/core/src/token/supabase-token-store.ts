@@ -5,12 +5,17 @@ import { clockSchema, portSchema } from "../input/injected-schemas.js";
 import { quoteIdentifier } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { TokenStoreError } from "./token-errors.js";
+import {
+  ACQUIRE_TOKEN_LEASE_FUNCTION,
+  DELETE_TOKEN_IF_VALUE_FUNCTION,
+} from "./token-sql-functions.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
 import {
   checkEpochMs,
   checkKey,
   checkLease,
   checkStoredToken,
+  checkTokenValue,
   fromTimestamp,
   toIso,
 } from "./token-store-input.js";
@@ -25,9 +30,6 @@ export interface SupabaseTokenStoreOptions {
   /** Abort each HTTP request after this long. Default 10 s. */
   timeoutMs?: number;
 }
-
-/** Defined in `migrations/0001_token_store.sql`; PostgREST cannot make an upsert conditional by itself. */
-export const ACQUIRE_TOKEN_LEASE_FUNCTION = "lunas_acquire_token_lease";
 
 const argumentsSchema = z.object({
   client: portSchema<SupabaseClient>("SupabaseClient", ["from", "rpc", "schema"]),
@@ -51,8 +53,9 @@ type Builder = ReturnType<SupabaseClient["from"]>;
  * `TokenStore` over supabase-js (PostgREST), for deployments that reach their
  * database only through Supabase's API. Use a service-role client: the tables
  * have row level security with no policies, so anon and authenticated keys see
- * nothing. Apply `migrations/0001_token_store.sql` first; leases go through its
- * `lunas_acquire_token_lease` function.
+ * nothing. Apply `@lunas/core`'s migrations first; leases and compare-and-delete
+ * go through their functions `lunas_acquire_token_lease` and
+ * `lunas_delete_token_if_value`, the same SQL `PostgresTokenStore` runs.
  */
 export class SupabaseTokenStore implements TokenStore {
   readonly #client: SupabaseClient;
@@ -127,6 +130,20 @@ export class SupabaseTokenStore implements TokenStore {
       .eq("key", checkKey(key))
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("delete a token", error);
+  }
+
+  async compareAndDelete(key: string, value: string): Promise<boolean> {
+    const checkedKey = checkKey(key);
+    // An RPC, not a filtered DELETE: the token travels in the body, never in a logged URL.
+    const { data, error } = await this.#db()
+      .rpc(DELETE_TOKEN_IF_VALUE_FUNCTION, {
+        p_table: this.#table,
+        p_key: checkedKey,
+        p_value: checkTokenValue(value),
+      })
+      .abortSignal(AbortSignal.timeout(this.#timeoutMs));
+    if (error) this.#fail("delete a rejected token", error);
+    return data === true;
   }
 
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {

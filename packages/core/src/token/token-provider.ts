@@ -35,7 +35,13 @@ export interface TokenProviderOptions {
   fetchToken: (signal: AbortSignal) => Promise<FetchedToken>;
   /** Lifetime when the login says nothing and the token is no JWT with `exp`. Default 7 days. */
   defaultTtlMs?: number;
-  /** Log in again this long before expiry. Default 60 s. */
+  /**
+   * Log in again this long before expiry. Default 60 s. For a token this
+   * provider logged in itself, at most half the token's lifetime, so a token
+   * that lives no longer than the skew (`expiresIn: 60` with the default) is
+   * still reused for half its life instead of causing a login on every call.
+   * A token read from the store (stored by another process) gets the whole skew.
+   */
   refreshSkewMs?: number;
   /** How long one login may hold the cross-process lease. Default 30 s. */
   leaseMs?: number;
@@ -47,7 +53,7 @@ export interface TokenProviderOptions {
   isAuthError?: (error: unknown) => boolean;
   clock?: Clock;
   sleep?: Sleep;
-  /** This process's name in leases. Default: a random UUID. */
+  /** This process's name in leases (each login's lease is `<holderId>/<n>`). Default: a random UUID. */
   holderId?: string;
   onEvent?: (event: TokenEvent) => void;
 }
@@ -62,6 +68,15 @@ export interface TokenProvider {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One lookup (store read, else login) that concurrent callers join. */
+interface Lookup {
+  result: Promise<StoredToken>;
+  /** The invalidation generation it began in. */
+  generation: number;
+  /** The token its callers saw rejected, which it will not hand back. */
+  rejected: string | undefined;
+}
 
 const durationMs = z
   .number()
@@ -131,14 +146,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const isAuthError = o.isAuthError ?? isHttp401;
   const holderId = o.holderId ?? crypto.randomUUID();
 
-  let cached: StoredToken | undefined;
-  let inflight: Promise<StoredToken> | undefined;
-  let inflightGeneration = 0;
+  // The token to reuse and the moment to stop reusing it.
+  let cached: { token: StoredToken; refreshAt: number } | undefined;
+  let lookup: Lookup | undefined;
   // Bumped when an invalidation starts and again once its delete is done: a
   // read that started before the end must not put the old token back.
   let generation = 0;
   // Invalidations still deleting: a token read meanwhile may be the one going away.
   let invalidating = 0;
+  let lookups = 0;
 
   const emit = (type: TokenEvent["type"]) => {
     try {
@@ -147,10 +163,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       // An observer's bug must not break logins.
     }
   };
-  const isFresh = (token: StoredToken | null | undefined): token is StoredToken =>
-    token != null && token.expiresAt - refreshSkewMs > clock.now();
+  // A token from the store: how long it was meant to live is unknown, so the whole skew applies.
+  const usable = (token: StoredToken | null, rejected: string | undefined): token is StoredToken =>
+    token !== null && token.value !== rejected && token.expiresAt - refreshSkewMs > clock.now();
   const remember = (token: StoredToken, readAt: number): StoredToken => {
-    if (readAt === generation && invalidating === 0) cached = token;
+    if (readAt === generation && invalidating === 0) {
+      cached = { token, refreshAt: token.expiresAt - refreshSkewMs };
+    }
     emit("cache_hit");
     return token;
   };
@@ -213,7 +232,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     }
     await store.set(key, token);
     // Logged in after any invalidation that could have concerned it, so it is the current token.
-    cached = token;
+    // Its lifetime is known here: a token that lives no longer than the skew is still
+    // reused for the first half of its life instead of causing a login on every call.
+    cached = {
+      token,
+      refreshAt: token.expiresAt - Math.min(refreshSkewMs, (token.expiresAt - now) / 2),
+    };
     // Logins are rare, so they are a cheap moment to sweep; a failed sweep changes nothing.
     void Promise.resolve()
       .then(() => store.deleteExpired?.(now))
@@ -221,23 +245,28 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     return token;
   }
 
-  async function obtain(): Promise<StoredToken> {
+  /** The store's token unless it is `rejected` or about to expire, else one login between all processes. */
+  async function obtain(rejected: string | undefined): Promise<StoredToken> {
     const readAt = generation;
     const stored = await store.get(key);
-    if (isFresh(stored)) return remember(stored, readAt);
+    if (usable(stored, rejected)) return remember(stored, readAt);
     const { acquireLease, releaseLease } = store;
     if (!acquireLease || !releaseLease) return loginAndStore();
+    // Named per lookup, not per process: a store lets a holder re-take its own lease,
+    // and two lookups of this process (one begun before an invalidate) must not both win.
+    lookups += 1;
+    const holder = `${holderId}/${lookups}`;
     let announcedWait = false;
     for (;;) {
-      if (await acquireLease.call(store, key, holderId, Math.floor(clock.now()) + leaseMs)) {
+      if (await acquireLease.call(store, key, holder, Math.floor(clock.now()) + leaseMs)) {
         try {
           // Another process may have stored a token between our read and our lease.
           const again = await store.get(key);
-          if (isFresh(again)) return remember(again, readAt);
+          if (usable(again, rejected)) return remember(again, readAt);
           return await loginAndStore();
         } finally {
           // A lease we fail to release still runs out after leaseMs; the token is what matters.
-          await releaseLease.call(store, key, holderId).catch(() => {});
+          await releaseLease.call(store, key, holder).catch(() => {});
         }
       }
       if (!announcedWait) {
@@ -246,39 +275,43 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       await sleep(pollIntervalMs);
       const polled = await store.get(key);
-      if (isFresh(polled)) return remember(polled, readAt);
+      if (usable(polled, rejected)) return remember(polled, readAt);
     }
   }
 
-  async function getToken(): Promise<string> {
-    if (isFresh(cached)) {
-      emit("cache_hit");
-      return cached.value;
+  /**
+   * A valid token other than `rejected`. Every caller whose token was rejected
+   * joins the one lookup in flight, so they cause one login between them.
+   */
+  async function tokenOtherThan(rejected: string | undefined): Promise<string> {
+    for (;;) {
+      if (cached && cached.refreshAt > clock.now() && cached.token.value !== rejected) {
+        emit("cache_hit");
+        return cached.token.value;
+      }
+      // A lookup begun before an invalidation may still bring the old token; do not join it.
+      if (!lookup || lookup.generation !== generation) {
+        const started: Lookup = { generation, rejected, result: obtain(rejected) };
+        started.result = started.result.finally(() => {
+          if (lookup === started) lookup = undefined;
+        });
+        lookup = started;
+      }
+      const joined = lookup;
+      const token = await joined.result;
+      // A lookup begun before this caller's token was rejected may bring that token
+      // back; then look again. One that knew of the rejection answers for good.
+      if (token.value !== rejected || joined.rejected === rejected) return token.value;
     }
-    // A lookup begun before an invalidation may still bring the old token; do not join it.
-    if (!inflight || inflightGeneration !== generation) {
-      inflightGeneration = generation;
-      const started: Promise<StoredToken> = obtain().finally(() => {
-        if (inflight === started) inflight = undefined;
-      });
-      inflight = started;
-    }
-    return (await inflight).value;
   }
+
+  const getToken = () => tokenOtherThan(undefined);
 
   /** Drops `failed` only where it is still the current token, keeping a newer one another process stored. */
   async function discard(failed: string): Promise<void> {
     emit("invalidate");
-    generation += 1;
-    invalidating += 1;
-    try {
-      if (cached?.value === failed) cached = undefined;
-      const stored = await store.get(key);
-      if (stored?.value === failed) await store.delete(key);
-    } finally {
-      invalidating -= 1;
-      generation += 1;
-    }
+    if (cached?.token.value === failed) cached = undefined;
+    await store.compareAndDelete(key, failed);
   }
 
   return {
@@ -308,7 +341,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         if (!isAuthError(error)) throw error;
         emit("retry_after_auth_error");
         await discard(token);
-        return run(await getToken());
+        return run(await tokenOtherThan(token));
       }
     },
   };

@@ -6,16 +6,19 @@ import type { StoredToken } from "./token-store.js";
 // U+0000 is refused because PostgreSQL's text cannot hold it: memory would take what SQL fails on.
 const noNul = (value: string) => !value.includes("\u0000");
 export const tokenKeySchema = z.string().min(1).max(512).refine(noNul, "must not contain U+0000");
+/** A provider's `holderId`; its leases are named `<holderId>/<n>`, which the store's longer limit leaves room for. */
 export const leaseHolderSchema = z
   .string()
   .min(1)
   .max(256)
   .refine(noNul, "must not contain U+0000");
+const storedHolderSchema = z.string().min(1).max(320).refine(noNul, "must not contain U+0000");
 const keySchema = tokenKeySchema;
-const holderSchema = leaseHolderSchema;
+const holderSchema = storedHolderSchema;
 const epochMsSchema = z.number().int().min(0).max(8_640_000_000_000_000);
+const tokenValueSchema = z.string().min(1).refine(noNul, "must not contain U+0000");
 const storedTokenSchema = z.object({
-  value: z.string().min(1).refine(noNul, "must not contain U+0000"),
+  value: tokenValueSchema,
   expiresAt: epochMsSchema,
 });
 
@@ -26,6 +29,10 @@ export function checkKey(key: unknown): string {
 export function checkStoredToken(token: unknown): StoredToken {
   // zod's messages name types and lengths, never the received value, so the secret stays out.
   return parseInput(storedTokenSchema, token, "stored token");
+}
+
+export function checkTokenValue(value: unknown): string {
+  return parseInput(tokenValueSchema, value, "token value");
 }
 
 export function checkLease(holder: unknown, until: unknown): { holder: string; until: number } {

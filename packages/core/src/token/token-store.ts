@@ -7,7 +7,7 @@ export interface StoredToken {
 
 /**
  * Where a token provider keeps a login token between calls and between
- * processes. Three required verbs plus an optional lease.
+ * processes. Four required verbs plus an optional lease.
  *
  * Adapters in Lunas: `MemoryTokenStore`, `PostgresTokenStore` (pg and PGlite),
  * `SupabaseTokenStore`. Check your own with `tokenStoreConformance` from
@@ -21,6 +21,12 @@ export interface TokenStore {
   set(key: string, token: StoredToken): Promise<void>;
   /** Removes the token for `key`; a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes the token for `key` only while its value is still `value`, in one
+   * atomic step; resolves whether it did. A provider drops a rejected token this
+   * way, so a newer token another process stored in between survives.
+   */
+  compareAndDelete(key: string, value: string): Promise<boolean>;
   /**
    * Optional: try to become the one holder allowed to log in for `key` until
    * `until` (ms epoch). Resolves `true` when this `holder` now holds it (also when

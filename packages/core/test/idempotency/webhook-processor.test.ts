@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import {
   type ClaimRequest,
   createIdempotentProcessor,
@@ -9,7 +12,7 @@ import {
 } from "@lunas/core";
 import { ManualClock } from "@lunas/core/testing";
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 const SECRET = "callback-token-s3cret";
@@ -56,6 +59,31 @@ function post(body: BodyInit | null, headers: Record<string, string> = {}): Requ
 const event = (overrides: Partial<PaidEvent> = {}) =>
   JSON.stringify({ id: "evt_1", amount: 150_000, status: "PAID", ...overrides });
 
+/** A request whose body arrives as the given chunks, one after another, with no declared length. */
+function streamed(chunks: Uint8Array[]): Request {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  return new Request("https://lunas.example/webhooks/xendit", {
+    method: "POST",
+    headers: { "x-callback-token": SECRET },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+let holders = 0;
+// Each delivery is its own holder, as two server processes would be.
+const nextHolder = () => {
+  holders += 1;
+  return `delivery-${holders}`;
+};
+
 describe("createWebhookProcessor", () => {
   let store: RecordingStore;
   let clock: ManualClock;
@@ -65,7 +93,7 @@ describe("createWebhookProcessor", () => {
 
   const endpoint = (extra: { maxBodyBytes?: number } = {}) =>
     createWebhookProcessor<PaidEvent, { fulfilled: string }>({
-      processor: createIdempotentProcessor({ store, clock, leaseMs: 20_000 }),
+      processor: createIdempotentProcessor({ store, clock, leaseMs: 20_000, holderId: nextHolder }),
       verify: (request) => request.headers.get("x-callback-token") === SECRET,
       parse: (body) => paidEvent.parse(body),
       key: (e) => `xendit:${e.id}`,
@@ -483,5 +511,160 @@ describe("createWebhookProcessor", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  describe("reading the body", () => {
+    it("joins a valid body that arrives in several chunks, in order", async () => {
+      const text = event({ id: "evt_chunked" });
+      const cut = [0, 3, 9, 10, 17, text.length];
+      const chunks = cut.slice(1).map((end, i) => utf8(text.slice(cut[i], end)));
+      const response = await endpoint()(streamed(chunks));
+      expect(response.status).toBe(200);
+      expect(handled).toEqual([{ id: "evt_chunked", amount: 150_000, status: "PAID" }]);
+    });
+
+    it("accepts a body of exactly maxBodyBytes and refuses one byte more, declared or streamed", async () => {
+      const text = event();
+      const size = utf8(text).byteLength;
+      const exact = endpoint({ maxBodyBytes: size });
+      expect((await exact(post(text, { "content-length": String(size) }))).status).toBe(200);
+      expect((await exact(streamed([utf8(text.slice(0, 5)), utf8(text.slice(5))]))).status).toBe(
+        200,
+      );
+      const oneShort = endpoint({ maxBodyBytes: size - 1 });
+      const declared = await oneShort(post(text, { "content-length": String(size) }));
+      expect(declared.status).toBe(413);
+      const streamedOver = await oneShort(streamed([utf8(text.slice(0, 5)), utf8(text.slice(5))]));
+      expect(streamedOver.status).toBe(413);
+      expect(handled).toHaveLength(1);
+    });
+
+    it("refuses invalid UTF-8 inside otherwise valid JSON with 400, handling nothing", async () => {
+      const [before, after] = event({ id: "evt_@" }).split("@") as [string, string];
+      // 0xFF never occurs in UTF-8; a lenient decoder would turn it into U+FFFD and accept the event.
+      const bytes = new Uint8Array([...utf8(before), 0xff, ...utf8(after)]);
+      const response = await endpoint()(post(bytes));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: "INVALID_PAYLOAD" } });
+      expect(handled).toEqual([]);
+      expect(store.writes).toBe(0);
+    });
+
+    it("a body stream that fails midway answers 400 'could not be read' and is reported", async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(utf8('{"id":'));
+          controller.error(new Error("connection reset"));
+        },
+      });
+      const response = await endpoint()(
+        new Request("https://lunas.example/webhooks/xendit", {
+          method: "POST",
+          headers: { "x-callback-token": SECRET },
+          body,
+          duplex: "half",
+        } as RequestInit),
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: { code: "INVALID_PAYLOAD", message: "The body could not be read" },
+      });
+      expect((errors[0] as Error).message).toBe("connection reset");
+      expect(store.writes).toBe(0);
+    });
+
+    describe("behind a real HTTP server", () => {
+      let close: (() => Promise<void>) | undefined;
+      afterEach(async () => {
+        await close?.();
+        close = undefined;
+      });
+
+      it("a large body arrives in many chunks and is read whole", async () => {
+        let chunksSeen = 0;
+        const webhook = endpoint();
+        const server = createServer((req, res) => {
+          const body = (Readable.toWeb(req) as ReadableStream<Uint8Array>).pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(chunk, controller) {
+                chunksSeen += 1;
+                controller.enqueue(chunk);
+              },
+            }),
+          );
+          const request = new Request(`http://127.0.0.1${req.url}`, {
+            method: req.method ?? "GET",
+            headers: req.headers as Record<string, string>,
+            body,
+            duplex: "half",
+          } as RequestInit);
+          void webhook(request).then(async (response) => {
+            res.writeHead(response.status, { "content-type": "application/json" });
+            res.end(await response.text());
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        close = () => new Promise((resolve) => server.close(() => resolve()));
+        const { port } = server.address() as AddressInfo;
+        // Padding the schema ignores, so the body is large but the event stays valid.
+        const body = JSON.stringify({
+          id: "evt_large",
+          amount: 150_000,
+          status: "PAID",
+          padding: "ü".repeat(300_000),
+        });
+        const response = await fetch(`http://127.0.0.1:${port}/webhooks/xendit`, {
+          method: "POST",
+          headers: { "x-callback-token": SECRET, "content-type": "application/json" },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        expect(response.status).toBe(200);
+        expect(chunksSeen).toBeGreaterThan(1);
+        expect(handled).toEqual([{ id: "evt_large", amount: 150_000, status: "PAID" }]);
+        expect(await store.get("xendit:evt_large")).toMatchObject({ status: "completed" });
+      });
+    });
+  });
+
+  it("answers 409 IDEMPOTENCY_LEASE_LOST when a handler outlives its lease and another delivery took over", async () => {
+    let firstStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    let finishFirst!: () => void;
+    const firstMayFinish = new Promise<void>((resolve) => {
+      finishFirst = resolve;
+    });
+    let runs = 0;
+    handle = async (e) => {
+      runs += 1;
+      if (runs === 1) {
+        firstStarted();
+        await firstMayFinish;
+      }
+      handled.push(e);
+      return { fulfilled: `${e.id}#${runs}` };
+    };
+    const webhook = endpoint();
+    const first = webhook(post(event()));
+    await started;
+    // The first delivery's 20 s lease lapses while its handler still runs; a redelivery takes over.
+    clock.advance(20_001);
+    const takeover = await webhook(post(event()));
+    expect(takeover.status).toBe(200);
+    finishFirst();
+    const late = await first;
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ error: { code: "IDEMPOTENCY_LEASE_LOST" } });
+    expect(late.headers.get("retry-after")).toBeNull();
+    // The takeover's result is the one kept; the late one changed nothing.
+    expect(await store.get("xendit:evt_1")).toMatchObject({
+      status: "completed",
+      result: { fulfilled: "evt_1#2" },
+    });
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
+      "IDEMPOTENCY_LEASE_LOST",
+    ]);
   });
 });

@@ -18,7 +18,7 @@ import {
   PostgresTokenStore,
 } from "@lunas/core/postgres";
 import { SupabaseTokenStore } from "@lunas/core/supabase";
-import { createPgliteTestDatabase, ManualClock } from "@lunas/core/testing";
+import { ManualClock } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -86,20 +86,28 @@ describe("bad input to the helpers other packages build on gives INVALID_ARGUMEN
   });
 
   it("migrateCore refuses options that are not an object of known fields, before any SQL", async () => {
-    const db = await createPgliteTestDatabase();
-    try {
-      for (const bad of [null, 5, { schemaName: "x" }]) {
-        await expect(migrateCore(db.executor, bad as never)).rejects.toMatchObject({
-          code: "INVALID_ARGUMENT",
-        });
-      }
-      const { rows } = await db.executor.query(
-        "select 1 from pg_tables where tablename = 'lunas_migrations'",
-      );
-      expect(rows).toEqual([]);
-    } finally {
-      await db.drop();
+    // A recording executor instead of a database: "before any SQL" is then what
+    // it saw, and no embedded database has to start on a busy machine.
+    const seen: string[] = [];
+    const recording: SqlExecutor = {
+      query: async (sql) => {
+        seen.push(sql);
+        return { rows: [], rowCount: 0 };
+      },
+      exec: async (sql) => {
+        seen.push(sql);
+      },
+      transaction: async (fn) => {
+        seen.push("begin");
+        return fn(recording);
+      },
+    };
+    for (const bad of [null, 5, { schemaName: "x" }]) {
+      await expect(migrateCore(recording, bad as never)).rejects.toMatchObject({
+        code: "INVALID_ARGUMENT",
+      });
     }
+    expect(seen).toEqual([]);
   });
 });
 

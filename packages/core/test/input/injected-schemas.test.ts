@@ -136,10 +136,15 @@ describe("ports of @lunas/core", () => {
     );
   });
 
-  it("tokenStoreSchema wants get, set, delete and both lease verbs or neither", () => {
+  it("tokenStoreSchema wants get, set, delete, compareAndDelete and both lease verbs or neither", () => {
     const message =
-      "must implement TokenStore (get, set, delete; acquireLease and releaseLease together)";
-    const basic = { get: asyncNoop, set: asyncNoop, delete: asyncNoop };
+      "must implement TokenStore (get, set, delete, compareAndDelete; acquireLease and releaseLease together)";
+    const basic = {
+      get: asyncNoop,
+      set: asyncNoop,
+      delete: asyncNoop,
+      compareAndDelete: asyncNoop,
+    };
     expect(refusal(tokenStoreSchema, new MemoryTokenStore())).toBeUndefined();
     expect(refusal(tokenStoreSchema, basic)).toBeUndefined();
     expect(
@@ -148,6 +153,8 @@ describe("ports of @lunas/core", () => {
     expectRefused(tokenStoreSchema, { ...basic, acquireLease: asyncNoop }, message);
     expectRefused(tokenStoreSchema, { ...basic, releaseLease: asyncNoop }, message);
     expectRefused(tokenStoreSchema, { get: asyncNoop, set: asyncNoop }, message);
+    // Without it a rejected token could only be dropped by key, racing a newer one.
+    expectRefused(tokenStoreSchema, { get: asyncNoop, set: asyncNoop, delete: asyncNoop }, message);
   });
 
   it("sqlExecutorSchema accepts a pg executor and refuses one with only query()", async () => {

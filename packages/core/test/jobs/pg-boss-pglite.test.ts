@@ -40,14 +40,6 @@ async function reopen(): Promise<void> {
   pglite = await PGlite.create(dataDir);
 }
 
-async function waitUntil(what: string, condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 jobQueueConformance("PgBossJobQueue on PGlite", async () => {
   let current: JobQueue = makeQueue();
   await current.start();
@@ -92,10 +84,16 @@ describe("PgBossJobQueue on PGlite", () => {
         retryDelay: 1,
       });
       const ran: { id: string; n: number }[] = [];
+      let allRan: () => void = () => {};
+      const threeRan = new Promise<void>((resolve) => {
+        allRan = resolve;
+      });
       await second.work<{ n: number }>("persisted", async (job) => {
         ran.push({ id: job.id, n: job.data.n });
+        if (ran.length === 3) allRan();
       });
-      await waitUntil("all three jobs from before the reopen ran", () => ran.length === 3);
+      // All three jobs from before the reopen ran.
+      await threeRan;
       expect(ran.map((job) => job.n).sort()).toEqual([1, 2, 3]);
       expect(ran.map((job) => job.id).sort()).toEqual([...ids].sort());
     } finally {

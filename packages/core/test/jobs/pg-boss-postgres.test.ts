@@ -28,16 +28,12 @@ function makeQueue() {
   );
 }
 
-async function waitUntil(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/**
+ * Re-reads until `condition` holds, with no deadline of its own: a busy machine
+ * only makes it slower, and the test's timeout still ends a wait that never would.
+ */
+async function pollUntil(condition: () => Promise<boolean>) {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 jobQueueConformance("PgBossJobQueue on PostgreSQL", async () => {
@@ -104,8 +100,13 @@ describe("PgBossJobQueue on PostgreSQL", () => {
     await queue.start();
     try {
       let attempts = 0;
+      let lastAttempt: () => void = () => {};
+      const attemptedTwice = new Promise<void>((resolve) => {
+        lastAttempt = resolve;
+      });
       await queue.work("failing", async () => {
         attempts++;
+        if (attempts === 2) lastAttempt();
         throw new Error(`attempt ${attempts} failed`);
       });
       const id = (await queue.enqueue(
@@ -113,10 +114,9 @@ describe("PgBossJobQueue on PostgreSQL", () => {
         {},
         { retryLimit: 1, retryDelaySeconds: 0, retryBackoff: false },
       )) as string;
-      await waitUntil(
-        "the job is failed",
-        async () => (await queue.boss.getJobById("failing", id))?.state === "failed",
-      );
+      await attemptedTwice;
+      // pg-boss records the failure just after the handler throws.
+      await pollUntil(async () => (await queue.boss.getJobById("failing", id))?.state === "failed");
       const job = await queue.boss.getJobById("failing", id);
       expect(attempts).toBe(2);
       expect(job).toMatchObject({ retryCount: 1, output: { message: "attempt 2 failed" } });
@@ -151,11 +151,16 @@ describe("PgBossJobQueue on PostgreSQL", () => {
     const queue = new PgBossJobQueue(boss, { pollingIntervalSeconds: 0.5 });
     await queue.start();
     const seen: unknown[] = [];
+    let ran: () => void = () => {};
+    const jobRan = new Promise<void>((resolve) => {
+      ran = resolve;
+    });
     await queue.work("shared-boss", async (job) => {
       seen.push(job.data);
+      ran();
     });
     await queue.enqueue("shared-boss", { via: "instance" });
-    await waitUntil("the job ran", () => seen.length === 1);
+    await jobRan;
     await queue.stop();
     // Still usable by its owner.
     expect(await boss.send("shared-boss", { after: "stop" })).toEqual(expect.any(String));

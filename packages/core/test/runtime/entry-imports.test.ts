@@ -7,7 +7,7 @@ import {
 // The main entry and the Supabase adapters run on Deno (Supabase Edge Functions),
 // Bun and workers; only ./postgres, ./pg-boss and ./testing may use Node.
 describe.each([
-  ["index.ts", ["zod"]],
+  ["index.ts", ["ky", "zod"]],
   ["supabase.ts", ["zod"]],
 ])("the %s entry runs without Node built-ins", (entry, allowed) => {
   const { files, external } = runtimeImportGraph(`core/src/${entry}`);
@@ -41,6 +41,7 @@ it("the testing entry loads no database driver until a test-database helper is c
 it.each([
   ["core/src/testing.ts", false],
   ["xendit/src/testing.ts", false],
+  ["rapatin/src/testing.ts", false],
   ["core/src/conformance.ts", true],
   ["xendit/src/conformance.ts", true],
 ])("%s imports vitest: %s", (entry, importsVitest) => {

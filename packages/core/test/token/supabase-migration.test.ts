@@ -60,6 +60,7 @@ describe("migration 0001_token_store with Supabase's roles", () => {
         `select ${s}.lunas_acquire_token_lease('lunas_tokens', 'k', 'h', $1, $2)`,
         [at("2030-01-01T00:00:30Z"), at("2030-01-01T00:00:00Z")],
       );
+      await denied(role, `select ${s}.lunas_delete_token_if_value('lunas_tokens', 'k', 'v')`);
     });
 
     it(`${role}: even when granted table access again, RLS shows 0 rows and refuses writes`, async () => {
@@ -117,6 +118,18 @@ describe("migration 0001_token_store with Supabase's roles", () => {
       db.asRole("service_role", (tx) =>
         tx.query(`select ${s}.lunas_acquire_token_lease($1, 'k', 'h', now(), now())`, [
           `lunas_tokens_leases (key) values ('x'); drop table ${db.schema}.lunas_tokens; --`,
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: "42P01" });
+    const { rows } = await db.executor.query(`select key from ${s}.lunas_tokens`);
+    expect(rows).toEqual([{ key: "stored-key" }]);
+  });
+
+  it("the compare-and-delete function treats the table name as an identifier, never as SQL", async () => {
+    await expect(
+      db.asRole("service_role", (tx) =>
+        tx.query(`select ${s}.lunas_delete_token_if_value($1, 'k', 'v')`, [
+          `lunas_tokens; drop table ${db.schema}.lunas_tokens; --`,
         ]),
       ),
     ).rejects.toMatchObject({ code: "42P01" });

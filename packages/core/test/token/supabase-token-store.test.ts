@@ -1,5 +1,9 @@
 import { createTokenProvider } from "@lunas/core";
-import { ACQUIRE_TOKEN_LEASE_FUNCTION, SupabaseTokenStore } from "@lunas/core/supabase";
+import {
+  ACQUIRE_TOKEN_LEASE_FUNCTION,
+  DELETE_TOKEN_IF_VALUE_FUNCTION,
+  SupabaseTokenStore,
+} from "@lunas/core/supabase";
 import { ManualClock } from "@lunas/core/testing";
 import { createClient } from "@supabase/supabase-js";
 import nock from "nock";
@@ -87,6 +91,18 @@ describe("SupabaseTokenStore (HTTP shapes PostgREST receives)", () => {
     const s = store();
     expect(await s.acquireLease(KEY, "holder-a", clock.now() + 30_000)).toBe(true);
     expect(await s.acquireLease(KEY, "holder-a", clock.now() + 30_000)).toBe(false);
+  });
+
+  it("compare-and-deletes through POST /rest/v1/rpc/lunas_delete_token_if_value, the token in the body only", async () => {
+    const body = { p_table: "lunas_tokens", p_key: KEY, p_value: "rejected-secret" };
+    api
+      .post(`/rest/v1/rpc/${DELETE_TOKEN_IF_VALUE_FUNCTION}`, body)
+      .query((query) => !JSON.stringify(query).includes("rejected-secret"))
+      .reply(200, "true");
+    api.post(`/rest/v1/rpc/${DELETE_TOKEN_IF_VALUE_FUNCTION}`, body).reply(200, "false");
+    const s = store();
+    expect(await s.compareAndDelete(KEY, "rejected-secret")).toBe(true);
+    expect(await s.compareAndDelete(KEY, "rejected-secret")).toBe(false);
   });
 
   it("releases only the holder's lease: DELETE with key and holder filters", async () => {

@@ -28,7 +28,7 @@ function jwt(payload: Record<string, unknown>): string {
 
 /** Counts what reaches the store, to show memory hits do not. */
 function countingStore(inner: TokenStore) {
-  const calls = { get: 0, set: 0, delete: 0 };
+  const calls = { get: 0, set: 0, delete: 0, compareAndDelete: 0 };
   const store: TokenStore = {
     get: (key) => {
       calls.get += 1;
@@ -41,6 +41,10 @@ function countingStore(inner: TokenStore) {
     delete: (key) => {
       calls.delete += 1;
       return inner.delete(key);
+    },
+    compareAndDelete: (key, value) => {
+      calls.compareAndDelete += 1;
+      return inner.compareAndDelete(key, value);
     },
   };
   return { store, calls };
@@ -180,6 +184,7 @@ describe("createTokenProvider", () => {
       },
       set: (key, token) => store.set(key, token),
       delete: (key) => store.delete(key),
+      compareAndDelete: (key, value) => store.compareAndDelete(key, value),
     };
     const tokens = provider({ store: slowStore });
     const first = tokens.getToken();
@@ -194,17 +199,23 @@ describe("createTokenProvider", () => {
     expect(endpoint.logins).toBe(1);
   });
 
-  /** The store, with `delete` held open until `finishDelete()`: a slow database round trip. */
+  /** The store, with deletes held open until `finishDelete()`: a slow database round trip. */
   function slowDeleteStore() {
     let finishDelete: () => void = () => {};
+    const held = () =>
+      new Promise<void>((resolve) => {
+        finishDelete = resolve;
+      });
     const slow: TokenStore = {
       get: (key) => store.get(key),
       set: (key, token) => store.set(key, token),
       delete: async (key) => {
-        await new Promise<void>((resolve) => {
-          finishDelete = resolve;
-        });
+        await held();
         await store.delete(key);
+      },
+      compareAndDelete: async (key, value) => {
+        await held();
+        return store.compareAndDelete(key, value);
       },
     };
     return { slow, finishDelete: () => finishDelete() };
@@ -266,6 +277,24 @@ describe("createTokenProvider", () => {
       await expect(tokens.withToken(run)).rejects.toBeInstanceOf(FakeUnauthorizedError);
       expect(run).toHaveBeenCalledTimes(2);
       expect(endpoint.logins).toBe(2);
+    });
+
+    it("retries once with what the new login gave, even when it is the rejected token again", async () => {
+      let logins = 0;
+      const tokens = provider({
+        fetchToken: async () => {
+          logins += 1;
+          // A provider that hands back the same session; stop a runaway loop of logins.
+          if (logins > 3) throw new Error("logged in again and again");
+          return { token: "same-session", expiresIn: 3600 };
+        },
+      });
+      const run = vi.fn(async () => {
+        throw new FakeUnauthorizedError();
+      });
+      await expect(tokens.withToken(run)).rejects.toBeInstanceOf(FakeUnauthorizedError);
+      expect(run.mock.calls).toEqual([["same-session"], ["same-session"]]);
+      expect(logins).toBe(2);
     });
 
     it("does not retry other errors", async () => {
@@ -336,6 +365,14 @@ describe("createTokenProvider", () => {
       await flush();
       expect(seen?.aborted).toBe(false);
       clock.advance(1);
+      // Settles on the injected clock alone: a provider that fell back to real
+      // sleep would still be waiting 5 s of wall-clock time here.
+      let settled = false;
+      void outcome.then(() => {
+        settled = true;
+      });
+      await flush();
+      expect(settled).toBe(true);
       const error = await outcome;
       expect(error).toBeInstanceOf(TokenFetchTimeoutError);
       expect(error).toMatchObject({ code: "TOKEN_FETCH_TIMEOUT", key: KEY });
@@ -492,6 +529,325 @@ describe("createTokenProvider", () => {
       await provider().getToken();
       await flush();
       expect(await store.get("stale:key")).toBeNull();
+    });
+  });
+
+  describe("short-lived tokens", () => {
+    it("reuses a token that lives no longer than refreshSkewMs: expiresIn 60 with the default 60 s skew -> 5 calls, 1 login", async () => {
+      endpoint = new FakeTokenEndpoint({ expiresIn: 60 });
+      const tokens = provider();
+      for (let i = 0; i < 5; i += 1) {
+        expect(await tokens.getToken()).toBe("token-1");
+        clock.advance(5_000);
+      }
+      expect(endpoint.logins).toBe(1);
+    });
+
+    it("caps the skew at half the token's lifetime, not less", async () => {
+      endpoint = new FakeTokenEndpoint({ expiresIn: 60 });
+      const tokens = provider();
+      expect(await tokens.getToken()).toBe("token-1");
+      clock.advance(30_000 - 1);
+      expect(await tokens.getToken()).toBe("token-1");
+      clock.advance(1);
+      expect(await tokens.getToken()).toBe("token-2");
+      expect(endpoint.logins).toBe(2);
+    });
+
+    it("keeps the configured skew when it is under half the lifetime", async () => {
+      endpoint = new FakeTokenEndpoint({ expiresIn: 60 });
+      const tokens = provider({ refreshSkewMs: 10_000 });
+      await tokens.getToken();
+      clock.advance(50_000 - 1);
+      expect(await tokens.getToken()).toBe("token-1");
+      clock.advance(1);
+      expect(await tokens.getToken()).toBe("token-2");
+    });
+  });
+
+  describe("auth errors the default isAuthError recognizes", () => {
+    const shapes: [string, () => unknown][] = [
+      [
+        "an error with status 401 (fetch-style)",
+        () => Object.assign(new Error("401"), { status: 401 }),
+      ],
+      [
+        "a ky HTTPError, which carries only response.status",
+        () =>
+          Object.assign(new Error("Request failed with status code 401"), {
+            response: { status: 401 },
+          }),
+      ],
+    ];
+    for (const [name, make] of shapes) {
+      it(`retries after ${name}`, async () => {
+        const tokens = provider();
+        let calls = 0;
+        const result = await tokens.withToken(async (token) => {
+          calls += 1;
+          if (calls === 1) throw make();
+          return token;
+        });
+        expect(result).toBe("token-2");
+        expect(endpoint.logins).toBe(2);
+      });
+    }
+
+    it("does not retry a 403, a response 500, or a thrown non-object", async () => {
+      for (const error of [
+        Object.assign(new Error("403"), { status: 403 }),
+        Object.assign(new Error("500"), { response: { status: 500 } }),
+        "401",
+        null,
+      ]) {
+        const run = vi.fn(async () => {
+          throw error;
+        });
+        await expect(provider().withToken(run)).rejects.toBe(error);
+        expect(run).toHaveBeenCalledTimes(1);
+      }
+    });
+  });
+
+  describe("bookkeeping", () => {
+    /**
+     * The store, with each `get` split into when it reads and when its answer
+     * arrives, and deletes held until `finishDelete()`: database round trips
+     * that interleave the way a busy server makes them.
+     */
+    function steppedStore() {
+      const gets: { read: () => Promise<void>; answer: () => void }[] = [];
+      let finishDelete: () => void = () => {};
+      const held = () =>
+        new Promise<void>((resolve) => {
+          finishDelete = resolve;
+        });
+      const stepped: TokenStore = {
+        get: (key) =>
+          new Promise((resolve) => {
+            let value: Awaited<ReturnType<TokenStore["get"]>> = null;
+            gets.push({
+              read: async () => {
+                value = await store.get(key);
+              },
+              answer: () => resolve(value),
+            });
+          }),
+        set: (key, token) => store.set(key, token),
+        delete: async (key) => {
+          await held();
+          await store.delete(key);
+        },
+        compareAndDelete: async (key, value) => {
+          await held();
+          return store.compareAndDelete(key, value);
+        },
+      };
+      return { stepped, gets, finishDelete: () => finishDelete() };
+    }
+
+    it("a caller arriving during invalidate does not join a lookup begun before it", async () => {
+      await store.set(KEY, { value: "old", expiresAt: clock.now() + DAY });
+      const { stepped, gets, finishDelete } = steppedStore();
+      const tokens = provider({ store: stepped });
+      const before = tokens.getToken();
+      await flush();
+      await gets[0]?.read();
+      const invalidated = tokens.invalidate();
+      await flush();
+      const during = tokens.getToken();
+      await flush();
+      finishDelete();
+      await invalidated;
+      gets[0]?.answer();
+      expect(await before).toBe("old");
+      // Its own lookup reads only after the delete went through.
+      await gets[1]?.read();
+      gets[1]?.answer();
+      expect(await during).toBe("token-1");
+    });
+
+    it("a caller arriving after invalidate does not join a lookup begun while it was deleting", async () => {
+      await store.set(KEY, { value: "old", expiresAt: clock.now() + DAY });
+      const { stepped, gets, finishDelete } = steppedStore();
+      const tokens = provider({ store: stepped });
+      const invalidated = tokens.invalidate();
+      await flush();
+      const during = tokens.getToken();
+      await flush();
+      await gets[0]?.read();
+      finishDelete();
+      await invalidated;
+      const after = tokens.getToken();
+      await flush();
+      gets[0]?.answer();
+      expect(await during).toBe("old");
+      await gets[1]?.read();
+      gets[1]?.answer();
+      expect(await after).toBe("token-1");
+    });
+
+    it("caches store tokens again once an invalidate has finished", async () => {
+      const { store: counted, calls } = countingStore(store);
+      const tokens = provider({ store: counted });
+      await tokens.getToken();
+      await tokens.invalidate();
+      await store.set(KEY, { value: "from-elsewhere", expiresAt: clock.now() + DAY });
+      expect(await tokens.getToken()).toBe("from-elsewhere");
+      const reads = calls.get;
+      expect(await tokens.getToken()).toBe("from-elsewhere");
+      expect(calls.get).toBe(reads);
+    });
+
+    it("a caller whose token was rejected looks again when the lookup it joined brings that token back", async () => {
+      await store.set(KEY, { value: "rejected", expiresAt: clock.now() + DAY });
+      const { stepped, gets, finishDelete } = steppedStore();
+      const tokens = provider({ store: stepped });
+      const used: string[] = [];
+      const call = tokens.withToken(async (token) => {
+        used.push(token);
+        if (token === "rejected") throw new FakeUnauthorizedError();
+        return token;
+      });
+      await flush();
+      await gets[0]?.read();
+      gets[0]?.answer();
+      await flush();
+      // Another caller starts a lookup that reads the store before the delete.
+      const other = tokens.getToken();
+      await flush();
+      await gets[1]?.read();
+      finishDelete();
+      await flush();
+      gets[1]?.answer();
+      expect(await other).toBe("rejected");
+      await flush();
+      await gets[2]?.read();
+      gets[2]?.answer();
+      expect(await call).toBe("token-1");
+      expect(used).toEqual(["rejected", "token-1"]);
+      expect(endpoint.logins).toBe(1);
+    });
+
+    it("re-checks the store after winning the lease and takes a token stored meanwhile", async () => {
+      const raced: TokenStore = {
+        get: (key) => store.get(key),
+        set: (key, token) => store.set(key, token),
+        delete: (key) => store.delete(key),
+        compareAndDelete: (key, value) => store.compareAndDelete(key, value),
+        acquireLease: async (key, holder, until) => {
+          // Another process logged in between our first read and our lease.
+          await store.set(key, { value: "stored-meanwhile", expiresAt: clock.now() + DAY });
+          return store.acquireLease(key, holder, until);
+        },
+        releaseLease: (key, holder) => store.releaseLease(key, holder),
+      };
+      expect(await provider({ store: raced }).getToken()).toBe("stored-meanwhile");
+      expect(endpoint.logins).toBe(0);
+    });
+
+    it("names each lookup's lease apart, so two lookups of one process cannot both log in", async () => {
+      const holders: string[] = [];
+      const recording: TokenStore = {
+        get: (key) => store.get(key),
+        set: (key, token) => store.set(key, token),
+        delete: (key) => store.delete(key),
+        compareAndDelete: (key, value) => store.compareAndDelete(key, value),
+        acquireLease: (key, holder, until) => {
+          holders.push(holder);
+          return store.acquireLease(key, holder, until);
+        },
+        releaseLease: (key, holder) => store.releaseLease(key, holder),
+      };
+      let release: () => void = () => {};
+      const slow = new FakeTokenEndpoint({
+        expiresIn: 3600,
+        delay: () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+          }),
+      });
+      const tokens = provider({ store: recording, fetchToken: slow.fetchToken, holderId: "w" });
+      const first = tokens.getToken();
+      await flush();
+      // An invalidate makes the next caller start a lookup of its own.
+      await tokens.invalidate();
+      const second = tokens.getToken();
+      await flush();
+      expect(holders).toEqual(["w/1", "w/2"]);
+      expect(slow.logins).toBe(1);
+      release();
+      await flush();
+      clock.advance(100);
+      await flush();
+      expect(await first).toBe("token-1");
+      expect(await second).toBe("token-1");
+      expect(slow.logins).toBe(1);
+    });
+
+    it("stops handing out a rejected token while its replacement is being fetched", async () => {
+      let hold = false;
+      let release: () => void = () => {};
+      endpoint = new FakeTokenEndpoint({
+        expiresIn: 3600,
+        delay: () =>
+          hold
+            ? new Promise<void>((resolve) => {
+                release = resolve;
+              })
+            : Promise.resolve(),
+      });
+      const tokens = provider();
+      expect(await tokens.getToken()).toBe("token-1");
+      endpoint.revokeAll();
+      hold = true;
+      const rejected = tokens.withToken((token) => endpoint.call(token));
+      await flush();
+      let other: string | undefined;
+      const meanwhile = tokens.getToken().then((token) => {
+        other = token;
+      });
+      await flush();
+      expect(other).toBeUndefined();
+      release();
+      await meanwhile;
+      expect(other).toBe("token-2");
+      expect(await rejected).toBe("ok with token-2");
+    });
+
+    it("does not take the rejected token back from a store that still holds it", async () => {
+      // As when the delete lost a race with a writer that put the same token back.
+      const stubborn: TokenStore = {
+        get: (key) => store.get(key),
+        set: (key, token) => store.set(key, token),
+        delete: (key) => store.delete(key),
+        compareAndDelete: async () => false,
+        acquireLease: (key, holder, until) => store.acquireLease(key, holder, until),
+        releaseLease: (key, holder) => store.releaseLease(key, holder),
+      };
+      await store.set(KEY, { value: "rejected", expiresAt: clock.now() + DAY });
+      const used: string[] = [];
+      const result = await provider({ store: stubborn }).withToken(async (token) => {
+        used.push(token);
+        if (token === "rejected") throw new FakeUnauthorizedError();
+        return token;
+      });
+      expect(result).toBe("token-1");
+      expect(used).toEqual(["rejected", "token-1"]);
+    });
+
+    it("leaves no timer running once a login has answered", async () => {
+      let running = 0;
+      const counted = (ms: number, signal?: AbortSignal) => {
+        running += 1;
+        return clock.sleep(ms, signal).finally(() => {
+          running -= 1;
+        });
+      };
+      const tokens = provider({ sleep: counted });
+      expect(await tokens.getToken()).toBe("token-1");
+      await flush();
+      expect(running).toBe(0);
     });
   });
 });

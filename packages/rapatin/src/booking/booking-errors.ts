@@ -13,7 +13,7 @@ export class BookingInProgressError extends RapatinError {
   }
 }
 
-/** A booking store could not settle a claim. */
+/** A stored booking could not be read back as one (a hand-edited or foreign record under the booking key). */
 export class BookingStoreError extends RapatinError {
   constructor(message: string) {
     super("RAPATIN_BOOKING_STORE_FAILED", message);

@@ -1,6 +1,5 @@
-import { InvalidArgumentError, parseInput } from "@lunas/core";
+import { parseInput } from "@lunas/core";
 import { z } from "zod";
-import type { BookingClaim, MeetingBooking } from "./booking-store.js";
 
 // Order ids go into a Zoom topic and a SQL key, so they stay short and plain.
 export const orderIdSchema = z
@@ -10,7 +9,6 @@ export const orderIdSchema = z
     "must be 1-64 letters, digits or . _ : - (starting with a letter or digit)",
   );
 
-const holderSchema = z.string().min(1).max(256);
 const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 
 export const meetingBookingSchema = z.strictObject({
@@ -29,31 +27,4 @@ export const meetingBookingSchema = z.strictObject({
 
 export function checkOrderId(orderId: unknown): string {
   return parseInput(orderIdSchema, orderId, "order id");
-}
-
-export function checkHolder(holder: unknown): string {
-  return parseInput(holderSchema, holder, "holder");
-}
-
-export function checkClaim(claim: unknown): BookingClaim {
-  return parseInput(
-    z.strictObject({
-      orderId: orderIdSchema,
-      holder: holderSchema,
-      now: epochMs,
-      leaseUntil: epochMs,
-    }),
-    claim,
-    "booking claim",
-  );
-}
-
-export function checkBooking(orderId: string, booking: unknown): MeetingBooking {
-  const parsed = parseInput(meetingBookingSchema, booking, "meeting booking");
-  if (parsed.orderId !== orderId) {
-    throw new InvalidArgumentError("Invalid meeting booking", [
-      "orderId: must equal the order id it is recorded under",
-    ]);
-  }
-  return parsed;
 }

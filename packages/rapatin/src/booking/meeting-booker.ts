@@ -1,7 +1,13 @@
 import {
   type Clock,
   clockSchema,
+  createIdempotentProcessor,
+  IdempotencyInProgressError,
+  IdempotencyLeaseLostError,
+  type IdempotencyStore,
   InvalidArgumentError,
+  idempotencyStoreSchema,
+  MemoryIdempotencyStore,
   parseInput,
   portSchema,
   realSleep,
@@ -28,10 +34,9 @@ import {
   type ProductTier,
   resolveProductId,
 } from "../products/product-table.js";
-import { BookingInProgressError } from "./booking-errors.js";
-import { checkOrderId } from "./booking-input.js";
-import type { BookingStore, MeetingBooking } from "./booking-store.js";
-import { MemoryBookingStore } from "./memory-booking-store.js";
+import { BookingInProgressError, BookingStoreError } from "./booking-errors.js";
+import { checkOrderId, meetingBookingSchema } from "./booking-input.js";
+import type { BookingRecord, MeetingBooking } from "./booking-record.js";
 import { orderReference, topicCarriesReference, topicWithReference } from "./order-reference.js";
 
 export interface MeetingRequest {
@@ -50,8 +55,12 @@ export interface MeetingRequest {
 
 export interface MeetingBookerOptions {
   client: Pick<RapatinClient, "listSchedules" | "createSchedule">;
-  /** Default: a `MemoryBookingStore`. */
-  store?: BookingStore;
+  /**
+   * Where bookings are recorded, one per order, under the key
+   * `meetingBookingKey(orderId)`: any `IdempotencyStore` (memory, PostgreSQL,
+   * PGlite, Supabase, your own). Default: a `MemoryIdempotencyStore`, for one instance.
+   */
+  store?: IdempotencyStore;
   /** Participants → `product_id`. Default `DEFAULT_PRODUCT_TABLE`. */
   productTable?: readonly ProductTier[];
   /**
@@ -84,6 +93,16 @@ export interface MeetingBooker {
    * returns the one meeting instead of creating another.
    */
   scheduleMeetingForOrder(orderId: string, request: MeetingRequest): Promise<BookedMeeting>;
+  /**
+   * The order's booking as the store holds it: `pending` while an attempt holds
+   * it (until `leaseUntil`), `booked` with the meeting, `null` when none.
+   */
+  get(orderId: string): Promise<BookingRecord | null>;
+}
+
+/** The store key of an order's booking; its claim's payload is the order id itself. */
+export function meetingBookingKey(orderId: string): string {
+  return `rapatin:booking:${orderId}`;
 }
 
 const requestSchema = z.strictObject({
@@ -103,12 +122,7 @@ const optionsSchema = z.strictObject({
     "listSchedules",
     "createSchedule",
   ]),
-  store: portSchema<BookingStore>("BookingStore", [
-    "get",
-    "claim",
-    "complete",
-    "release",
-  ]).optional(),
+  store: idempotencyStoreSchema.optional(),
   productTable: z.array(z.unknown()).optional(),
   leaseMs: z.number().int().min(1).optional(),
   waitTimeoutMs: z.number().int().min(0).optional(),
@@ -138,10 +152,30 @@ function createdNothing(error: unknown): boolean {
 /** Zoom's topic limit. */
 const MAX_TOPIC = 200;
 
+// A booking is a fact about a meeting that exists, not a cache: keep it as
+// long as any store can (the old bookings table never expired rows).
+const BOOKING_RETENTION_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+
+/** What one run learned, read after the run when the store could not record it. */
+interface Attempt {
+  creating: boolean;
+  booked?: { booking: MeetingBooking; outcome: "created" | "adopted" };
+}
+
+function storedBooking(orderId: string, result: unknown): MeetingBooking {
+  const parsed = meetingBookingSchema.safeParse(result);
+  if (!parsed.success || parsed.data.orderId !== orderId) {
+    throw new BookingStoreError(
+      `The stored booking of order ${orderId} is not a meeting booking; fix or delete its record`,
+    );
+  }
+  return parsed.data;
+}
+
 export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooker {
   const parsed = parseInput(optionsSchema, options, "meeting booker options");
   const client = parsed.client;
-  const store = parsed.store ?? new MemoryBookingStore();
+  const store = parsed.store ?? new MemoryIdempotencyStore();
   const productTable = checkProductTable(
     (parsed.productTable as ProductTier[] | undefined) ?? DEFAULT_PRODUCT_TABLE,
   );
@@ -151,6 +185,17 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
   const clock = parsed.clock ?? systemClock;
   const sleep = parsed.sleep ?? realSleep;
   const processHolder = parsed.holderId ?? crypto.randomUUID();
+  const processor = createIdempotentProcessor({
+    store,
+    clock,
+    // The store lets others in strictly after the lease's end; leaseMs has
+    // always meant others may take over at claim + leaseMs.
+    leaseMs: Math.max(1, leaseMs - 1),
+    retentionMs: BOOKING_RETENTION_MS,
+    // A holder per run, not per process: a claim an earlier call kept (its
+    // create's outcome unknown) must hold off this process's next call as well.
+    holderId: () => `${processHolder}/${crypto.randomUUID()}`,
+  });
   const inFlight = new Map<string, Promise<BookedMeeting>>();
 
   function toBooking(
@@ -183,58 +228,35 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       .sort((a, b) => Number(a.id) - Number(b.id))[0];
   }
 
-  /**
-   * Holding the claim until `leaseUntil`: adopt what an earlier attempt created,
-   * or create. Resolves `undefined` when the claim may have been lost meanwhile,
-   * so the caller claims again.
-   */
+  /** Holding the order's claim: adopt what an earlier attempt created, or create. */
   async function bookHolding(
     orderId: string,
     request: z.output<typeof requestSchema>,
     productId: number,
-    holder: string,
-    leaseUntil: number,
-  ): Promise<BookedMeeting | undefined> {
-    let booking: MeetingBooking;
-    let outcome: BookedMeeting["outcome"];
-    let creating = false;
-    try {
-      const earlier = await findEarlierMeeting(orderId, request.startDate);
-      if (earlier) {
-        booking = toBooking(orderId, earlier, productId);
-        outcome = "adopted";
-      } else {
-        // "Nothing found" holds only if no one could take the order over during
-        // the search, i.e. our lease still stands; then renew it for the create.
-        const now = clock.now();
-        if (now >= leaseUntil) return undefined;
-        const renewed = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
-        if (renewed.status !== "acquired") return undefined;
-        creating = true;
-        const created = await client.createSchedule({
-          product_id: productId,
-          topic: topicWithReference(request.topic, orderId),
-          ...(request.passcode === undefined ? {} : { passcode: request.passcode }),
-          start_date: request.startDate,
-          start_time: request.startTime,
-          recurring: false,
-          ...request.options,
-        });
-        booking = toBooking(orderId, created, productId);
-        outcome = "created";
-      }
-    } catch (error) {
-      // Nothing created: let the next attempt start now. A create with an unknown
-      // outcome keeps the claim until its lease lapses; the next holder then
-      // searches and adopts what Rapatin made.
-      if (!creating || createdNothing(error)) await store.release(orderId, holder).catch(() => {});
-      throw error;
+    renew: () => Promise<void>,
+    attempt: Attempt,
+  ): Promise<MeetingBooking> {
+    const earlier = await findEarlierMeeting(orderId, request.startDate);
+    if (earlier) {
+      attempt.booked = { booking: toBooking(orderId, earlier, productId), outcome: "adopted" };
+      return attempt.booked.booking;
     }
-    // A crash before this write leaves the claim to expire; the next holder adopts the meeting.
-    if (await store.complete(orderId, holder, booking)) return { ...booking, outcome };
-    const stored = await store.get(orderId);
-    if (stored?.status === "booked") return { ...stored.booking, outcome: "existing" };
-    return { ...booking, outcome };
+    // "Nothing found" holds only if no one could take the order over during
+    // the search, i.e. our lease still stands; renewing checks that and gives
+    // the create a whole lease.
+    await renew();
+    attempt.creating = true;
+    const created = await client.createSchedule({
+      product_id: productId,
+      topic: topicWithReference(request.topic, orderId),
+      ...(request.passcode === undefined ? {} : { passcode: request.passcode }),
+      start_date: request.startDate,
+      start_time: request.startTime,
+      recurring: false,
+      ...request.options,
+    });
+    attempt.booked = { booking: toBooking(orderId, created, productId), outcome: "created" };
+    return attempt.booked.booking;
   }
 
   async function book(
@@ -242,27 +264,51 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
     request: z.output<typeof requestSchema>,
   ): Promise<BookedMeeting> {
     const productId = resolveProductId(request.participants, productTable);
+    const key = meetingBookingKey(orderId);
     const started = clock.now();
-    // A holder per call, not per process: a claim an earlier call kept (its create's
-    // outcome unknown) must hold off this process's next call as well.
-    const holder = `${processHolder}/${crypto.randomUUID()}`;
     let lostLeases = 0;
     for (;;) {
-      const now = clock.now();
-      const claim = await store.claim({ orderId, holder, now, leaseUntil: now + leaseMs });
-      if (claim.status === "booked") return { ...claim.record.booking, outcome: "existing" };
-      if (claim.status === "acquired") {
-        const booked = await bookHolding(orderId, request, productId, holder, now + leaseMs);
-        if (booked) return booked;
-        // Only searches slower than leaseMs lose the lease again and again; do not loop forever.
-        lostLeases += 1;
-        if (lostLeases >= 3) throw new BookingInProgressError(orderId, clock.now() - started);
-        continue;
+      const attempt: Attempt = { creating: false };
+      try {
+        const { result, replayed } = await processor.run(
+          key,
+          orderId,
+          (claim) => bookHolding(orderId, request, productId, () => claim.renew(), attempt),
+          {
+            // Nothing created: let the next attempt start now. A create with an
+            // unknown outcome keeps the claim until its lease lapses; the next
+            // holder then searches and adopts what Rapatin made.
+            keepClaimOn: (error) => attempt.creating && !createdNothing(error),
+          },
+        );
+        if (replayed) return { ...storedBooking(orderId, result), outcome: "existing" };
+        return { ...result, outcome: attempt.booked?.outcome ?? "created" };
+      } catch (error) {
+        if (error instanceof IdempotencyLeaseLostError) {
+          if (attempt.booked) {
+            // Our meeting exists but another holder took the order over first:
+            // the booking it recorded wins; until it does, ours stands.
+            const stored = await processor.get(key);
+            if (stored?.status === "completed") {
+              return { ...storedBooking(orderId, stored.result), outcome: "existing" };
+            }
+            return { ...attempt.booked.booking, outcome: attempt.booked.outcome };
+          }
+          // Only searches slower than leaseMs lose the lease again and again; do not loop forever.
+          lostLeases += 1;
+          if (lostLeases >= 3) throw new BookingInProgressError(orderId, clock.now() - started);
+          continue;
+        }
+        if (!(error instanceof IdempotencyInProgressError)) throw error;
+        const now = clock.now();
+        if (now - started >= waitTimeoutMs) {
+          throw new BookingInProgressError(orderId, now - started);
+        }
+        // Another process holds the order: wait for its result or for its lease to lapse.
+        const waitLeft = waitTimeoutMs - (now - started);
+        const leaseLeft = (error.leaseExpiresAt ?? now) + 1 - now;
+        await sleep(Math.max(1, Math.min(pollIntervalMs, leaseLeft, waitLeft)));
       }
-      if (now - started >= waitTimeoutMs) throw new BookingInProgressError(orderId, now - started);
-      // Another process holds the order: wait for its result or for its lease to lapse.
-      const waitLeft = waitTimeoutMs - (now - started);
-      await sleep(Math.max(1, Math.min(pollIntervalMs, claim.record.leaseUntil - now, waitLeft)));
     }
   }
 
@@ -290,6 +336,22 @@ export function createMeetingBooker(options: MeetingBookerOptions): MeetingBooke
       const attempt = book(id, checked).finally(() => inFlight.delete(id));
       inFlight.set(id, attempt);
       return attempt;
+    },
+
+    async get(orderId) {
+      const id = checkOrderId(orderId);
+      const record = await processor.get(meetingBookingKey(id));
+      if (record === null) return null;
+      if (record.status === "completed") {
+        return { orderId: id, status: "booked", booking: storedBooking(id, record.result) };
+      }
+      // The store's lease ends strictly after leaseExpiresAt: others may take over from the next ms.
+      return {
+        orderId: id,
+        status: "pending",
+        holder: record.holder,
+        leaseUntil: record.leaseExpiresAt + 1,
+      };
     },
   };
 }

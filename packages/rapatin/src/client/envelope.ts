@@ -1,3 +1,4 @@
+import type { AnswerVerdict, HttpAnswer } from "@lunas/core";
 import { z } from "zod";
 
 /** Every Rapatin answer: `{ response: { status, status_code, message }, data }`. */
@@ -48,4 +49,29 @@ export function fieldsOf(body: z.output<typeof validationBodySchema>): Record<st
     }
   }
   return {};
+}
+
+const anyEnvelope = envelopeSchema(z.unknown());
+
+/**
+ * The client's `parseAnswer`: a success is unwrapped from the envelope (its
+ * `data` is then checked against the request's schema); an error answer
+ * lends its `response.message` to the error.
+ */
+export function readRapatinAnswer(answer: HttpAnswer): AnswerVerdict {
+  if (answer.status >= 200 && answer.status < 300) {
+    const parsed = anyEnvelope.safeParse(answer.body);
+    if (parsed.success) return { data: parsed.data.data };
+    return {
+      unreadable: parsed.error.issues.map((issue) => ({
+        path: issue.path.join(".") || "(root)",
+        message: issue.message,
+      })),
+    };
+  }
+  const parsed = validationBodySchema.safeParse(answer.body);
+  const message = parsed.success
+    ? (parsed.data.response?.message ?? parsed.data.message ?? undefined)
+    : undefined;
+  return { failure: message ? { message } : {} };
 }

@@ -1,4 +1,11 @@
-import { HTTPError, TimeoutError } from "ky";
+import {
+  HttpApiError,
+  type HttpClientError,
+  HttpNetworkError,
+  type HttpRequestContext,
+  HttpResponseError,
+  HttpTimeoutError,
+} from "@lunas/core";
 import { fieldsOf, validationBodySchema } from "./envelope.js";
 import {
   RapatinApiError,
@@ -8,40 +15,40 @@ import {
 } from "./rapatin-errors.js";
 
 /**
- * Turns whatever ky threw into a typed Rapatin error. ky's errors carry the
- * request (with its Authorization header), so they are never attached as
- * `cause`: only status, Rapatin's message and field messages go out.
- * `readJson` reads an error answer's body within the deadline; a body that is
- * not JSON, fails or stalls reads as `undefined` (the status alone then speaks).
+ * The client's `mapError`: core's HTTP error (already redacted: no token,
+ * no password) becomes the Rapatin error callers branch on. A 422 carries
+ * field messages; other statuses Rapatin's `response.message`.
  */
-export async function toRapatinError(
-  error: unknown,
-  what: string,
-  timeoutMs: number,
-  readJson: (response: Response) => Promise<unknown>,
-): Promise<unknown> {
-  if (error instanceof HTTPError) {
-    const status = error.response.status;
-    const parsed = validationBodySchema.safeParse(await readJson(error.response));
-    const apiMessage = parsed.success
-      ? (parsed.data.response?.message ?? parsed.data.message ?? undefined)
-      : undefined;
-    if (status === 422) {
+export function toRapatinError(error: HttpClientError, { what }: HttpRequestContext): Error {
+  if (error instanceof HttpApiError) {
+    if (error.status === 422) {
+      const parsed = validationBodySchema.safeParse(error.body);
       return new RapatinValidationError(
         `Rapatin rejected ${what}`,
         parsed.success ? fieldsOf(parsed.data) : {},
+        { body: error.body },
       );
     }
+    const apiMessage = error.providerMessage;
     return new RapatinApiError(
-      status,
-      `Rapatin answered HTTP ${status} to ${what}${apiMessage ? `: ${apiMessage}` : ""}`,
-      { apiMessage },
+      error.status,
+      `Rapatin answered HTTP ${error.status} to ${what}${apiMessage ? `: ${apiMessage}` : ""}`,
+      {
+        body: error.body,
+        ...(apiMessage === undefined ? {} : { apiMessage }),
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      },
     );
   }
-  if (error instanceof TimeoutError) return new RapatinTimeoutError(what, timeoutMs);
-  // A caller's (or the token provider's) abort stays what it is.
-  if (error instanceof DOMException && error.name === "AbortError") return error;
-  if (error instanceof RapatinApiError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new RapatinNetworkError(what, { cause: { message: reason } });
+  if (error instanceof HttpTimeoutError) return new RapatinTimeoutError(what, error.timeoutMs);
+  if (error instanceof HttpNetworkError)
+    return new RapatinNetworkError(what, { cause: error.cause });
+  if (error instanceof HttpResponseError) {
+    const message =
+      error.reason === "not-json"
+        ? `Rapatin's answer to ${what} is not JSON`
+        : `Rapatin's answer to ${what} has an unexpected shape (${error.issues.map((issue) => issue.path).join(", ")})`;
+    return new RapatinApiError(error.status, message, { code: "RAPATIN_BAD_RESPONSE" });
+  }
+  return error;
 }

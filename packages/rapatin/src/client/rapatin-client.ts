@@ -2,28 +2,21 @@ import {
   type Clock,
   callableSchema,
   clockSchema,
+  createJsonHttpClient,
   createTokenProvider,
+  HttpApiError,
   MemoryTokenStore,
   parseInput,
-  ResponseBodyTimeoutError,
-  readBodyWithin,
   systemClock,
   type TokenEvent,
   TokenFetchError,
   type TokenStore,
   tokenStoreSchema,
 } from "@lunas/core";
-import ky, { type KyInstance, type Options as KyOptions } from "ky";
 import { z } from "zod";
-import { envelopeSchema, listDataSchema, loginDataSchema } from "./envelope.js";
+import { loginDataSchema, readRapatinAnswer } from "./envelope.js";
 import { toRapatinError } from "./http-failure.js";
-import {
-  RapatinApiError,
-  RapatinError,
-  RapatinLoginError,
-  RapatinNetworkError,
-  RapatinTimeoutError,
-} from "./rapatin-errors.js";
+import { RapatinLoginError } from "./rapatin-errors.js";
 import {
   type CreateScheduleInput,
   createScheduleInputSchema,
@@ -48,12 +41,13 @@ export interface RapatinClientOptions {
   tokenStore?: TokenStore;
   /** The token's key in the store. Default `rapatin:<email>`. */
   tokenKey?: string;
-  /** Per HTTP attempt: for the answer's headers, and again for its body. Default 45 000 ms. */
+  /** Per HTTP attempt, for the whole answer: headers and body together. Default 45 000 ms. */
   timeoutMs?: number;
   /**
    * Retries of requests that cannot create anything (login, listing) after a
    * network error, 408, 429 or 5xx. `POST /schedules` is never retried here.
-   * Default `{ limit: 2, delayMs: 300 }` (doubling).
+   * Default `{ limit: 2, delayMs: 300 }`: full-jitter backoff doubling from
+   * `delayMs`; a `Retry-After` longer than `timeoutMs` ends the call instead.
    */
   retry?: { limit?: number; delayMs?: number };
   /** Default: the global `fetch`. */
@@ -100,34 +94,14 @@ const optionsSchema = z.strictObject({
   onTokenEvent: callableSchema<(event: TokenEvent) => void>().optional(),
 });
 
-const loginEnvelope = envelopeSchema(loginDataSchema);
-const listEnvelope = envelopeSchema(listDataSchema);
-const scheduleEnvelope = envelopeSchema(z.unknown());
-
-/** Reads a response body against its schema; a mismatch names fields, never values. */
-function readAs<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  status: number,
-  what: string,
-): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((issue) => issue.path.join(".") || "(root)").join(", ");
-  throw new RapatinApiError(
-    status,
-    `Rapatin's answer to ${what} has an unexpected shape (${fields})`,
-    {
-      code: "RAPATIN_BAD_RESPONSE",
-    },
-  );
-}
+const listDataSchema = z.looseObject({ items: z.array(scheduleSchema) });
 
 /**
- * A Rapatin API client whose login token lives in a `TokenStore` through
- * `@lunas/core`'s token provider: one login serves every call until it
- * expires (7 days when Rapatin does not say), concurrent callers share one
- * login, and a 401 triggers one fresh login and one retry of the call.
+ * A Rapatin API client on core's JSON HTTP client, whose login token lives in
+ * a `TokenStore` through `@lunas/core`'s token provider: one login serves
+ * every call until it expires (7 days when Rapatin does not say), concurrent
+ * callers share one login, and a 401 triggers one fresh login and one retry
+ * of the call.
  */
 export function createRapatinClient(options: RapatinClientOptions): RapatinClient {
   const parsed = parseInput(optionsSchema, options, "Rapatin client options");
@@ -135,134 +109,75 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
   const retryLimit = parsed.retry?.limit ?? 2;
   const retryDelayMs = parsed.retry?.delayMs ?? 300;
   const clock = parsed.clock ?? systemClock;
-  const baseUrl = (parsed.baseUrl ?? RAPATIN_BASE_URL).replace(/\/+$/, "");
 
-  const http: KyInstance = ky.create({
-    prefixUrl: baseUrl,
-    timeout: timeoutMs,
-    headers: { accept: "application/json" },
-    retry: 0,
-    ...(parsed.fetch ? { fetch: parsed.fetch } : {}),
-  });
-
-  const safeRetry = (method: "get" | "post"): KyOptions["retry"] => ({
-    limit: retryLimit,
-    methods: [method],
-    statusCodes: [408, 429, 500, 502, 503, 504],
-    afterStatusCodes: [429, 503],
-    maxRetryAfter: timeoutMs,
-    delay: (attempt) => retryDelayMs * 2 ** (attempt - 1),
-  });
-
-  /**
-   * One request through ky, its answer's body read within `timeoutMs` as well
-   * (ky's timeout ends at the headers). `callerSignal` is the token provider's
-   * abort for a login; its abort stays an abort.
-   */
-  async function send(
-    what: string,
-    request: (signal: AbortSignal) => Promise<Response>,
-    callerSignal?: AbortSignal,
-  ): Promise<{ response: Response; json(): Promise<unknown> }> {
-    const cut = new AbortController();
-    const signal = callerSignal ? AbortSignal.any([callerSignal, cut.signal]) : cut.signal;
-    let response: Response;
-    try {
-      response = await request(signal);
-    } catch (error) {
-      throw await toRapatinError(error, what, timeoutMs, async (failed) => {
-        try {
-          return JSON.parse(await readBodyWithin(failed, timeoutMs, cut));
-        } catch {
-          return undefined;
-        }
-      });
-    }
-    return {
-      response,
-      async json() {
-        let text: string;
-        try {
-          text = await readBodyWithin(response, timeoutMs, cut);
-        } catch (error) {
-          if (callerSignal?.aborted) throw error;
-          if (error instanceof ResponseBodyTimeoutError)
-            throw new RapatinTimeoutError(what, timeoutMs);
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new RapatinNetworkError(what, { cause: { message: reason } });
-        }
-        try {
-          return JSON.parse(text);
-        } catch {
-          throw new RapatinApiError(response.status, `Rapatin's answer to ${what} is not JSON`, {
-            code: "RAPATIN_BAD_RESPONSE",
-          });
-        }
-      },
-    };
-  }
-
-  async function fetchToken(signal: AbortSignal): Promise<{ token: string; expiresIn?: number }> {
-    const what = "the login";
-    const answer = await send(
-      what,
-      (bounded) =>
-        http.post("auth/login", {
-          json: {
-            email: parsed.email,
-            password: parsed.password,
-            device: parsed.device ?? "lunas",
-          },
-          signal: bounded,
-          retry: safeRetry("post"),
-          // Rapatin answers a refused login with 401 or 422; neither is worth a retry.
-          throwHttpErrors: (status) => status !== 401 && status !== 422,
-        }),
-      signal,
-    );
-    const { response } = answer;
-    if (response.status === 401 || response.status === 422) {
-      await response.body?.cancel();
-      throw new RapatinLoginError(response.status);
-    }
-    const body = readAs(loginEnvelope, await answer.json(), response.status, what);
-    return body.data.expires_in === undefined
-      ? { token: body.data.token }
-      : { token: body.data.token, expiresIn: body.data.expires_in };
-  }
-
+  // A login may take every attempt plus the pauses between them; the cross-process
+  // lease must outlast it so a second process never logs in alongside.
   let loginBudgetMs = timeoutMs * (retryLimit + 1);
   for (let attempt = 1; attempt <= retryLimit; attempt += 1)
-    loginBudgetMs += retryDelayMs * 2 ** (attempt - 1);
+    loginBudgetMs += Math.min(timeoutMs, retryDelayMs * 2 ** (attempt - 1));
 
   const tokens = createTokenProvider({
     key: parsed.tokenKey ?? `rapatin:${parsed.email.toLowerCase()}`,
     store: parsed.tokenStore ?? new MemoryTokenStore({ clock }),
-    fetchToken,
+    fetchToken: logIn,
     clock,
-    // A login may take every attempt plus the pauses between them; the cross-process
-    // lease must outlast it so a second process never logs in alongside.
     fetchTimeoutMs: loginBudgetMs,
     leaseMs: loginBudgetMs,
     ...(parsed.onTokenEvent ? { onEvent: parsed.onTokenEvent } : {}),
   });
 
-  /** The provider wraps login failures; callers get the Rapatin error itself. */
-  async function authorized<T>(run: (token: string) => Promise<T>): Promise<T> {
+  const http = createJsonHttpClient({
+    service: "Rapatin",
+    baseUrl: parsed.baseUrl ?? RAPATIN_BASE_URL,
+    auth: { type: "token-provider", tokens },
+    timeoutMs,
+    retry: {
+      limit: retryLimit,
+      statuses: [408, 429, 500, 502, 503, 504],
+      baseDelayMs: retryDelayMs,
+      maxDelayMs: timeoutMs,
+    },
+    secrets: [parsed.password],
+    parseAnswer: readRapatinAnswer,
+    mapError: toRapatinError,
+    ...(parsed.fetch ? { fetch: parsed.fetch } : {}),
+  });
+
+  async function logIn(signal: AbortSignal): Promise<{ token: string; expiresIn?: number }> {
+    let data: z.output<typeof loginDataSchema>;
     try {
-      return await tokens.withToken(run);
+      data = await http.request({
+        method: "POST",
+        path: "auth/login",
+        what: "the login",
+        auth: false,
+        // A login creates nothing, so a failed one is retried like a GET.
+        safeToRepeat: true,
+        deadlineMs: loginBudgetMs,
+        json: { email: parsed.email, password: parsed.password, device: parsed.device ?? "lunas" },
+        schema: loginDataSchema,
+        signal,
+      });
     } catch (error) {
-      if (error instanceof TokenFetchError && error.cause instanceof RapatinError)
-        throw error.cause;
+      // Rapatin answers a refused login with 401 or 422; neither is worth a retry.
+      if (error instanceof HttpApiError && (error.status === 401 || error.status === 422))
+        throw new RapatinLoginError(error.status);
       throw error;
     }
+    return data.expires_in === undefined
+      ? { token: data.token }
+      : { token: data.token, expiresIn: data.expires_in };
   }
-
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   return {
     async login() {
-      await authorized(async () => undefined);
+      try {
+        await tokens.getToken();
+      } catch (error) {
+        // The provider wraps login failures; callers get the Rapatin error itself.
+        if (error instanceof TokenFetchError && error.cause instanceof Error) throw error.cause;
+        throw error;
+      }
     },
 
     async listSchedules(query = {}) {
@@ -272,34 +187,25 @@ export function createRapatinClient(options: RapatinClientOptions): RapatinClien
       if (q.from !== undefined) searchParams.from = q.from;
       if (q.to !== undefined) searchParams.to = q.to;
       if (q.recurring !== undefined) searchParams.recurring = q.recurring ? "1" : "0";
-      const what = "GET /schedules";
-      return authorized(async (token) => {
-        const answer = await send(what, (signal) =>
-          http.get("schedules", {
-            headers: bearer(token),
-            searchParams,
-            signal,
-            retry: safeRetry("get"),
-          }),
-        );
-        const { status } = answer.response;
-        const body = readAs(listEnvelope, await answer.json(), status, what);
-        return body.data.items.map((item, index) =>
-          readAs(scheduleSchema, item, status, `${what} (item ${index})`),
-        );
+      const data = await http.request({
+        method: "GET",
+        path: "schedules",
+        what: "GET /schedules",
+        searchParams,
+        schema: listDataSchema,
       });
+      return data.items;
     },
 
     async createSchedule(input) {
       const body = parseInput(createScheduleInputSchema, input, "createSchedule input");
-      const what = "POST /schedules";
-      return authorized(async (token) => {
-        const answer = await send(what, (signal) =>
-          http.post("schedules", { headers: bearer(token), json: body, signal, retry: 0 }),
-        );
-        const { status } = answer.response;
-        const envelope = readAs(scheduleEnvelope, await answer.json(), status, what);
-        return readAs(scheduleSchema, envelope.data, status, what);
+      // A POST without an idempotency key: the client never repeats it.
+      return http.request({
+        method: "POST",
+        path: "schedules",
+        what: "POST /schedules",
+        json: body,
+        schema: scheduleSchema,
       });
     },
   };

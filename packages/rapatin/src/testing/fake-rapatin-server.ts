@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { z } from "zod";
 import { createScheduleInputSchema } from "../client/schedule-schemas.js";
 
 export type FakeRapatinRoute = "login" | "list" | "create";
@@ -15,8 +16,21 @@ export interface FakeRapatinServerOptions {
   clock?: Clock;
   /** Delay before answering, per route (real milliseconds; keep them small). */
   delayMs?: Partial<Record<FakeRapatinRoute, number>>;
+  /** What happens to a create's answer once the schedule exists. Default: answered at once. */
+  afterCreate?: FakeAfterCreate;
   /** The account's `product_id`s; creating with another answers 422. Default 1-4. */
   products?: number[];
+}
+
+/**
+ * The create succeeded at Rapatin but its answer is late or lost: how a client
+ * meets "the meeting was created, the answer never came".
+ */
+export interface FakeAfterCreate {
+  /** Answer this many real milliseconds after creating (past the client's timeout, say). */
+  delayMs?: number;
+  /** Destroy the connection instead of answering. */
+  drop?: boolean;
 }
 
 export interface FakeSchedule {
@@ -68,6 +82,27 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const routeNumbers = z
+  .strictObject({
+    login: z.number().optional(),
+    list: z.number().optional(),
+    create: z.number().optional(),
+  })
+  .optional();
+
+// Strict about keys (a misspelt `delayMS` would quietly give a test no delay,
+// and the test would prove nothing); values stay free, a fake may be asked for odd ones.
+const optionsSchema = z.strictObject({
+  account: z.strictObject({ email: z.string(), password: z.string() }).optional(),
+  tokenLifetimeMs: z.number().optional(),
+  clock: clockSchema.optional(),
+  delayMs: routeNumbers,
+  afterCreate: z
+    .strictObject({ delayMs: z.number().optional(), drop: z.boolean().optional() })
+    .optional(),
+  products: z.array(z.number()).optional(),
+});
+
 /**
  * A stand-in for `https://api.rapatin.id` on a real HTTP port (127.0.0.1,
  * random port), speaking the documented shapes: `POST /auth/login`,
@@ -91,12 +126,16 @@ export class FakeRapatinServer {
   readonly account: { email: string; password: string };
   tokenLifetimeMs: number | undefined;
   readonly delayMs: Partial<Record<FakeRapatinRoute, number>>;
+  /** See `FakeRapatinServerOptions.afterCreate`; change it between requests. */
+  afterCreate: FakeAfterCreate;
   readonly products: number[];
 
   readonly #server: Server;
   readonly #clock: Clock;
   readonly #tokens = new Map<string, number>();
   readonly #failures: { route: FakeRapatinRoute; status: number }[] = [];
+  /** Resolves when held creates may go on; `undefined` while creates are not held. */
+  #createsHeld: Promise<void> | undefined;
   #url = "";
   #nextId = 100;
 
@@ -104,6 +143,7 @@ export class FakeRapatinServer {
     this.account = { ...(options.account ?? { email: "owner@example.com", password: "secret" }) };
     this.tokenLifetimeMs = options.tokenLifetimeMs;
     this.delayMs = { ...options.delayMs };
+    this.afterCreate = { ...options.afterCreate };
     this.products = [...(options.products ?? [1, 2, 3, 4])];
     this.#clock = options.clock ?? systemClock;
     this.#server = createServer((req, res) => {
@@ -116,6 +156,7 @@ export class FakeRapatinServer {
 
   /** Starts a server on 127.0.0.1 and a free port. */
   static async start(options: FakeRapatinServerOptions = {}): Promise<FakeRapatinServer> {
+    parseInput(optionsSchema, options, "FakeRapatinServer options");
     const fake = new FakeRapatinServer(options);
     await new Promise<void>((resolve) => fake.#server.listen(0, "127.0.0.1", resolve));
     const { port } = fake.#server.address() as AddressInfo;
@@ -131,6 +172,23 @@ export class FakeRapatinServer {
   /** Makes every token issued so far answer 401 from now on. */
   expireAllTokens(): void {
     this.#tokens.clear();
+  }
+
+  /**
+   * Holds every create request that arrives from now on, after it is counted in
+   * `counts.attempts.create` and before the schedule is made, until the returned
+   * function is called: a test moves its clock while Rapatin is "still working"
+   * (a lease lapsing, say) without sleeping.
+   */
+  holdCreates(): () => void {
+    let resume!: () => void;
+    this.#createsHeld = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    return () => {
+      this.#createsHeld = undefined;
+      resume();
+    };
   }
 
   /** The next `times` requests to `route` answer `status` (e.g. 503) without doing anything. */
@@ -201,7 +259,10 @@ export class FakeRapatinServer {
     this.counts.attempts[route] += 1;
     const body = req.method === "POST" ? await readJson(req) : undefined;
     const delay = this.delayMs[route];
+    // As it stood when the request arrived: a test may change it for the next one meanwhile.
+    const afterCreate = { ...this.afterCreate };
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (route === "create") await this.#createsHeld;
     const failure = this.#failures.findIndex((f) => f.route === route);
     const injected = failure >= 0 ? this.#failures.splice(failure, 1)[0] : undefined;
     if (injected) {
@@ -215,7 +276,20 @@ export class FakeRapatinServer {
       return;
     }
     if (route === "list") return this.#list(req, res);
-    return this.#create(body, res);
+    return this.#create(body, res, afterCreate);
+  }
+
+  async #answerCreate(
+    res: ServerResponse,
+    { delayMs, drop }: FakeAfterCreate,
+    answer: () => void,
+  ): Promise<void> {
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (drop) {
+      res.destroy();
+      return;
+    }
+    answer();
   }
 
   #login(body: unknown, res: ServerResponse): void {
@@ -263,7 +337,7 @@ export class FakeRapatinServer {
     json(res, 200, "Schedules retrieved successfully", { items });
   }
 
-  #create(body: unknown, res: ServerResponse): void {
+  async #create(body: unknown, res: ServerResponse, afterCreate: FakeAfterCreate): Promise<void> {
     const parsed = createScheduleInputSchema.safeParse(body);
     const errors: Record<string, string[]> = {};
     if (!parsed.success) {
@@ -292,10 +366,12 @@ export class FakeRapatinServer {
     this.schedules.push(schedule);
     // Creating answers meeting_id as a number, as Rapatin's reference shows.
     const { product_id: _product, ...data } = schedule;
-    json(res, 201, "Schedule created successfully", {
-      ...data,
-      occurence_id: null,
-      editable: true,
-    });
+    await this.#answerCreate(res, afterCreate, () =>
+      json(res, 201, "Schedule created successfully", {
+        ...data,
+        occurence_id: null,
+        editable: true,
+      }),
+    );
   }
 }

@@ -1,22 +1,34 @@
-import { MemoryTokenStore, type TokenStore } from "@lunas/core";
+import {
+  fingerprintPayload,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
+  MemoryTokenStore,
+  type TokenStore,
+} from "@lunas/core";
+import { PostgresIdempotencyStore } from "@lunas/core/postgres";
+import { SupabaseIdempotencyStore } from "@lunas/core/supabase";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
+  createPostgrestStandIn,
+  createSupabaseLikeTestSchema,
   ManualClock,
   type TestDatabase,
 } from "@lunas/core/testing";
 import {
-  type BookingStore,
   createMeetingBooker,
   createRapatinClient,
   type MeetingBookerOptions,
+  type MeetingBooking,
   type MeetingRequest,
-  MemoryBookingStore,
+  meetingBookingKey,
+  RapatinNetworkError,
   RapatinTimeoutError,
   RapatinValidationError,
 } from "@lunas/rapatin";
-import { migrateRapatin, PostgresBookingStore } from "@lunas/rapatin/postgres";
+import { migrateRapatin } from "@lunas/rapatin/postgres";
 import { FakeRapatinServer } from "@lunas/rapatin/testing";
+import { createClient } from "@supabase/supabase-js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 const account = { email: "owner@example.com", password: "s3cret-Pa55" };
@@ -61,9 +73,9 @@ const booker = (overrides: Partial<MeetingBookerOptions> = {}) =>
   createMeetingBooker({ client: rapatin(), pollIntervalMs: 5, ...overrides });
 
 /** A store that "crashes" (throws) when asked to record the booking or give the claim back. */
-function crashingBeforeWrite(store: BookingStore): BookingStore {
+function crashingBeforeWrite(store: IdempotencyStore): IdempotencyStore {
   return {
-    get: (orderId) => store.get(orderId),
+    get: (key) => store.get(key),
     claim: (claim) => store.claim(claim),
     complete: async () => {
       throw new Error("process crashed before the booking was written");
@@ -71,28 +83,76 @@ function crashingBeforeWrite(store: BookingStore): BookingStore {
     release: async () => {
       throw new Error("process crashed");
     },
+    purgeExpired: (now) => store.purgeExpired(now),
   };
+}
+
+/** Another process's booker holding `orderId`, claimed straight in the shared store. */
+async function claimedElsewhere(
+  store: IdempotencyStore,
+  orderId: string,
+  now: number,
+  leaseUntil: number,
+): Promise<void> {
+  await store.claim({
+    key: meetingBookingKey(orderId),
+    fingerprint: await fingerprintPayload(orderId),
+    holder: "other",
+    now,
+    // The store lets others in strictly after leaseExpiresAt.
+    leaseExpiresAt: leaseUntil - 1,
+    expiresAt: leaseUntil + 86_400_000,
+  });
+}
+
+/** That other process recording its booking. */
+function completedElsewhere(
+  store: IdempotencyStore,
+  booking: MeetingBooking,
+  now: number,
+): Promise<boolean> {
+  return store.complete(
+    meetingBookingKey(booking.orderId),
+    "other",
+    booking,
+    now + 86_400_000,
+    now,
+  );
 }
 
 let pg: TestDatabase;
 let lite: TestDatabase;
+let supa: TestDatabase;
 beforeAll(async () => {
   pg = await createPostgresTestSchema("rapatin_booker");
   await migrateRapatin(pg.executor, { schema: pg.schema });
   lite = await createPgliteTestDatabase();
   await migrateRapatin(lite.executor, { schema: lite.schema });
+  supa = await createSupabaseLikeTestSchema("rapatin_booker_supa");
+  await migrateRapatin(supa.executor, { schema: supa.schema });
 });
 afterAll(async () => {
   await pg.drop();
   await lite.drop();
+  await supa.drop();
 });
 
 const nextOrder = () => `INV-${crypto.randomUUID().slice(0, 8)}`;
 
-const stores: [string, () => BookingStore][] = [
-  ["memory", () => new MemoryBookingStore()],
-  ["PostgreSQL", () => new PostgresBookingStore(pg.executor, { schema: pg.schema })],
-  ["PGlite", () => new PostgresBookingStore(lite.executor, { schema: lite.schema })],
+/** supabase-js as an Edge Function uses it, answered by the PostgREST stand-in on real PostgreSQL. */
+const supabaseStore = () =>
+  new SupabaseIdempotencyStore(
+    createClient("https://lunasproj.supabase.co", "service-role-key", {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { fetch: createPostgrestStandIn({ ...supa, role: "service_role" }) },
+    }),
+  );
+
+const stores: [string, () => IdempotencyStore][] = [
+  ["memory", () => new MemoryIdempotencyStore()],
+  ["PostgreSQL", () => new PostgresIdempotencyStore(pg.executor, { schema: pg.schema })],
+  ["PGlite", () => new PostgresIdempotencyStore(lite.executor, { schema: lite.schema })],
+  ["Supabase", supabaseStore],
 ];
 
 describe.each(stores)("booking once per order (%s store)", (_name, makeStore) => {
@@ -130,7 +190,7 @@ describe.each(stores)("booking once per order (%s store)", (_name, makeStore) =>
     );
     expect(new Set(results.map((r) => r?.meetingId)).size).toBe(1);
     expect(server.counts.creates).toBe(1);
-    expect(await store.get(orderId)).toMatchObject({ status: "booked" });
+    expect(await processes[0]?.get(orderId)).toMatchObject({ status: "booked" });
   });
 
   it("adopts the meeting after a crash between Rapatin's 201 and the write → still one meeting", async () => {
@@ -140,7 +200,7 @@ describe.each(stores)("booking once per order (%s store)", (_name, makeStore) =>
     const crashed = booker({ store: crashingBeforeWrite(store), clock, leaseMs: 60_000 });
     await expect(crashed.scheduleMeetingForOrder(orderId, request)).rejects.toThrow(/crashed/);
     expect(server.counts.creates).toBe(1);
-    expect(await store.get(orderId)).toMatchObject({ status: "pending" });
+    expect(await crashed.get(orderId)).toMatchObject({ status: "pending" });
 
     clock.advance(60_000);
     const restarted = booker({ store, clock });
@@ -148,7 +208,7 @@ describe.each(stores)("booking once per order (%s store)", (_name, makeStore) =>
     expect(adopted.outcome).toBe("adopted");
     expect(adopted.meetingId).toBe(String(server.schedules[0]?.meeting_id));
     expect(server.counts.creates).toBe(1);
-    expect(await store.get(orderId)).toMatchObject({
+    expect(await restarted.get(orderId)).toMatchObject({
       status: "booked",
       booking: { meetingId: adopted.meetingId },
     });
@@ -159,7 +219,7 @@ describe("booking failures", () => {
   it("adopts the meeting a timed-out create made after all", async () => {
     const orderId = nextOrder();
     server.delayMs.create = 200;
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock(Date.now());
     const slow = createMeetingBooker({
       client: createsTimingOutAfter(50),
@@ -171,7 +231,7 @@ describe("booking failures", () => {
       RapatinTimeoutError,
     );
     // The create's outcome is unknown: the claim stays until its lease lapses.
-    expect(await store.get(orderId)).toMatchObject({ status: "pending" });
+    expect(await slow.get(orderId)).toMatchObject({ status: "pending" });
     await vi.waitFor(() => expect(server.schedules).toHaveLength(1), {
       timeout: 2_000,
       interval: 20,
@@ -189,7 +249,7 @@ describe("booking failures", () => {
 
   it("never creates on a search that outlived its lease: another holder took the order meanwhile", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock(Date.now());
     const real = rapatin();
     // Takes the order over once A's lease lapsed, creates the meeting, crashes before writing it.
@@ -226,7 +286,7 @@ describe("booking failures", () => {
   it("keeps the claim after a create that timed out, so a waiting duplicate adopts instead of creating again", async () => {
     const orderId = nextOrder();
     server.delayMs.create = 200;
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const slow = createMeetingBooker({
       client: createsTimingOutAfter(50),
       store,
@@ -251,7 +311,7 @@ describe("booking failures", () => {
   it("keeps the claim after a create that timed out from the same booker's next call too", async () => {
     const orderId = nextOrder();
     server.delayMs.create = 200;
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock(Date.now());
     const b = createMeetingBooker({
       client: createsTimingOutAfter(50),
@@ -276,7 +336,7 @@ describe("booking failures", () => {
 
   it("never creates when the search for an earlier meeting fails", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     server.failNext("list", 503, 3);
     await expect(booker({ store }).scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject(
       {
@@ -284,18 +344,18 @@ describe("booking failures", () => {
       },
     );
     expect(server.counts.attempts.create).toBe(0);
-    expect(await store.get(orderId)).toBeNull();
+    expect(await booker({ store }).get(orderId)).toBeNull();
   });
 
   it("releases the claim when Rapatin rejects the meeting, so a corrected retry books it", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const wrongTable = booker({ store, productTable: [{ maxParticipants: 1000, productId: 9 }] });
     const error = await wrongTable
       .scheduleMeetingForOrder(orderId, request)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RapatinValidationError);
-    expect(await store.get(orderId)).toBeNull();
+    expect(await wrongTable.get(orderId)).toBeNull();
     const fixed = await booker({ store }).scheduleMeetingForOrder(orderId, request);
     expect(fixed.outcome).toBe("created");
     expect(server.counts.creates).toBe(1);
@@ -303,14 +363,9 @@ describe("booking failures", () => {
 
   it("waits for another process's attempt and returns its meeting", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock();
-    await store.claim({
-      orderId,
-      holder: "other",
-      now: clock.now(),
-      leaseUntil: clock.now() + 60_000,
-    });
+    await claimedElsewhere(store, orderId, clock.now(), clock.now() + 60_000);
     const { outcome: _outcome, ...elsewhere } = await booker().scheduleMeetingForOrder(
       nextOrder(),
       request,
@@ -322,7 +377,7 @@ describe("booking failures", () => {
       // Instead of really sleeping: the other process finishes while we wait.
       sleep: async (ms) => {
         clock.advance(ms);
-        await store.complete(orderId, "other", { ...other, bookedAt: clock.now() });
+        await completedElsewhere(store, { ...other, bookedAt: clock.now() }, clock.now());
       },
     });
     const result = await waiting.scheduleMeetingForOrder(orderId, request);
@@ -332,14 +387,9 @@ describe("booking failures", () => {
 
   it("gives up with RAPATIN_BOOKING_IN_PROGRESS when another attempt never finishes in time", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock();
-    await store.claim({
-      orderId,
-      holder: "other",
-      now: clock.now(),
-      leaseUntil: clock.now() + 600_000,
-    });
+    await claimedElsewhere(store, orderId, clock.now(), clock.now() + 600_000);
     const waiting = booker({
       store,
       clock,
@@ -355,10 +405,10 @@ describe("booking failures", () => {
 
   it("gives up at waitTimeoutMs, not a poll interval later", async () => {
     const orderId = nextOrder();
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const clock = new ManualClock();
     const start = clock.now();
-    await store.claim({ orderId, holder: "other", now: start, leaseUntil: start + 600_000 });
+    await claimedElsewhere(store, orderId, start, start + 600_000);
     const waiting = booker({
       store,
       clock,
@@ -373,7 +423,7 @@ describe("booking failures", () => {
   });
 
   it("rejects bad input before touching the store or Rapatin", async () => {
-    const store = new MemoryBookingStore();
+    const store = new MemoryIdempotencyStore();
     const b = booker({ store });
     const cases: [string, MeetingRequest, string][] = [
       ["bad id; drop", request, "INVALID_ARGUMENT"],
@@ -386,7 +436,7 @@ describe("booking failures", () => {
     for (const [orderId, input, code] of cases) {
       await expect(b.scheduleMeetingForOrder(orderId, input)).rejects.toMatchObject({ code });
     }
-    expect(await store.get("ORD-1")).toBeNull();
+    expect(await b.get("ORD-1")).toBeNull();
     expect(server.counts.attempts).toEqual({ login: 0, list: 0, create: 0 });
     expect(() => createMeetingBooker({ client: {} as never })).toThrow(/Rapatin client/);
   });
@@ -402,5 +452,123 @@ describe("booking failures", () => {
       ["Kelas Desain [ref:ORD-10]", 1],
       ["Kelas Desain [ref:ORD-1]", 2],
     ]);
+  });
+});
+
+describe("a create whose answer is lost (Rapatin made the meeting, the booker never heard)", () => {
+  it("keeps the claim when the connection drops after the create; the next attempt adopts and records that meeting", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000, waitTimeoutMs: 0 });
+    await expect(first.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinNetworkError,
+    );
+    expect(server.counts.creates).toBe(1);
+    expect(await first.get(orderId)).toMatchObject({ status: "pending" });
+    // Until the lease lapses, nobody may search and create beside it.
+    await expect(first.scheduleMeetingForOrder(orderId, request)).rejects.toMatchObject({
+      code: "RAPATIN_BOOKING_IN_PROGRESS",
+    });
+
+    server.afterCreate.drop = false;
+    clock.advance(60_000);
+    const next = booker({ store, clock });
+    const adopted = await next.scheduleMeetingForOrder(orderId, request);
+    expect(adopted).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: adopted.meetingId },
+    });
+  });
+
+  it("keeps the claim when the answer comes after the client gave up (delay after the create); the next attempt adopts", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    server.afterCreate.delayMs = 200;
+    const slow = createMeetingBooker({
+      client: createsTimingOutAfter(50),
+      store,
+      clock,
+      leaseMs: 60_000,
+    });
+    await expect(slow.scheduleMeetingForOrder(orderId, request)).rejects.toBeInstanceOf(
+      RapatinTimeoutError,
+    );
+    // The meeting was made before the answer was held back.
+    expect(server.counts.creates).toBe(1);
+    expect(await slow.get(orderId)).toMatchObject({ status: "pending" });
+    server.afterCreate.delayMs = 0;
+    clock.advance(60_000);
+    const again = await booker({ store, clock }).scheduleMeetingForOrder(orderId, request);
+    expect(again).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+  });
+
+  it("a create Rapatin completes after the booker's lease has lapsed: the next attempt's search finds and records it, no second meeting", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    const resume = server.holdCreates();
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000 })
+      .scheduleMeetingForOrder(orderId, request)
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(1), { interval: 2 });
+    // Rapatin is still working on it when the lease lapses; then it makes the
+    // meeting and the answer is lost.
+    clock.advance(60_000);
+    resume();
+    expect(await first).toBeInstanceOf(RapatinNetworkError);
+    expect(server.counts.creates).toBe(1);
+
+    server.afterCreate.drop = false;
+    const next = booker({ store, clock });
+    const adopted = await next.scheduleMeetingForOrder(orderId, request);
+    expect(adopted).toMatchObject({
+      outcome: "adopted",
+      meetingId: String(server.schedules[0]?.meeting_id),
+    });
+    expect(server.counts.creates).toBe(1);
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: adopted.meetingId },
+    });
+  });
+
+  it("the limit: Rapatin making the meeting only after the next attempt searched ends in two meetings, the later one recorded", async () => {
+    const orderId = nextOrder();
+    const store = new MemoryIdempotencyStore();
+    const clock = new ManualClock(Date.now());
+    const resume = server.holdCreates();
+    server.afterCreate.drop = true;
+    const first = booker({ store, clock, leaseMs: 60_000 })
+      .scheduleMeetingForOrder(orderId, request)
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(1), { interval: 2 });
+    server.afterCreate.drop = false;
+    clock.advance(60_000);
+    // The next attempt takes the lapsed claim, searches (nothing yet) and creates.
+    const next = booker({ store, clock });
+    const second = next.scheduleMeetingForOrder(orderId, request);
+    await vi.waitFor(() => expect(server.counts.attempts.create).toBe(2), { interval: 2 });
+    resume();
+    expect(await first).toBeInstanceOf(RapatinNetworkError);
+    const booked = await second;
+    expect(server.counts.creates).toBe(2);
+    expect(booked.outcome).toBe("created");
+    expect(await next.get(orderId)).toMatchObject({
+      status: "booked",
+      booking: { meetingId: booked.meetingId },
+    });
   });
 });

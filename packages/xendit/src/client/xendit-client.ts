@@ -1,5 +1,16 @@
-import { callableSchema, parseInput, ResponseBodyTimeoutError, readBodyWithin } from "@lunas/core";
-import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
+import {
+  type AnswerVerdict,
+  callableSchema,
+  createJsonHttpClient,
+  type HttpAnswer,
+  HttpApiError,
+  type HttpClientError,
+  HttpNetworkError,
+  type HttpRequestContext,
+  HttpResponseError,
+  HttpTimeoutError,
+  parseInput,
+} from "@lunas/core";
 import { z } from "zod";
 import {
   type CreateInvoiceInput,
@@ -27,11 +38,11 @@ export interface XenditClientOptions {
   secretKey: string;
   /** Default `https://api.xendit.co`; the fake server's `url` in tests. */
   baseUrl?: string;
-  /** Per-call timeout: for the answer's headers, and again for its body. Default 30 s. */
+  /** Per-call timeout for the whole answer, headers and body together. Default 30 s. */
   timeoutMs?: number;
   /** xenPlatform sub-account to act for (`for-user-id` header) on every call. */
   forUserId?: string;
-  /** Retries of GET calls on network errors and 5xx (ky's backoff). Default 0; creates are never retried here, retry them with the same idempotency key. */
+  /** Retries of GET calls on network errors and 5xx (full-jitter backoff, `Retry-After` up to `timeoutMs`). Default 0; creates are never retried here, retry them with the same idempotency key. */
   getRetries?: number;
   /** A fetch implementation (tests, proxies). Default the global `fetch`. */
   fetch?: typeof fetch;
@@ -89,120 +100,106 @@ const errorBodySchema = z.looseObject({
   errors: z.array(z.unknown()).optional(),
 });
 
+function readAnswer(answer: HttpAnswer): AnswerVerdict {
+  if (answer.status >= 200 && answer.status < 300) return { data: answer.body };
+  const parsed = errorBodySchema.safeParse(answer.body);
+  if (!parsed.success) return { failure: {} };
+  return {
+    failure: {
+      providerCode: parsed.data.error_code,
+      ...(parsed.data.message === undefined ? {} : { message: parsed.data.message }),
+    },
+  };
+}
+
+function toXenditError(error: HttpClientError, { what }: HttpRequestContext): Error {
+  if (error instanceof HttpApiError) {
+    const details = {
+      body: error.body,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    };
+    if (error.providerCode === undefined) {
+      return new XenditApiError(
+        `HTTP_${error.status}`,
+        `${what} failed with HTTP ${error.status} and no Xendit error body`,
+        error.status,
+        [],
+        details,
+      );
+    }
+    const errors = errorBodySchema.safeParse(error.body).data?.errors ?? [];
+    return new XenditApiError(
+      error.providerCode,
+      `${what} failed: ${error.providerMessage ?? error.providerCode} (HTTP ${error.status})`,
+      error.status,
+      errors,
+      details,
+    );
+  }
+  if (error instanceof HttpTimeoutError) return new XenditTimeoutError(what, error.timeoutMs);
+  if (error instanceof HttpNetworkError)
+    return new XenditNetworkError(what, { cause: error.cause });
+  if (!(error instanceof HttpResponseError)) return error;
+  return new XenditResponseError(
+    `${what}: unexpected response from Xendit (HTTP ${error.status}): ${
+      error.reason === "not-json"
+        ? "not JSON"
+        : error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
+    }`,
+    error.status,
+    { reason: error.reason, issues: error.issues },
+  );
+}
+
 /**
- * A small Xendit API client over ky: Payment Sessions and legacy invoices.
- * Runs wherever `fetch` does (Node, Deno / Supabase Edge, Bun, workers).
- * Inputs are validated before any request; responses are validated with
- * loose schemas so fields and enum values Xendit adds later do not break parsing.
+ * A small Xendit API client on core's JSON HTTP client: Payment Sessions and
+ * legacy invoices. Runs wherever `fetch` does (Node, Deno / Supabase Edge,
+ * Bun, workers). Inputs are validated before any request; responses are
+ * validated with loose schemas so fields and enum values Xendit adds later do
+ * not break parsing.
  */
 export function createXenditClient(options: XenditClientOptions): XenditClient {
   const config = parseInput(clientOptionsSchema, options, "Xendit client options");
-  // The key lives only in this header; it is never part of an error or a log line.
-  const authorization = `Basic ${btoa(`${config.secretKey}:`)}`;
-  const http: KyInstance = ky.create({
-    prefixUrl: config.baseUrl,
-    timeout: config.timeoutMs,
-    throwHttpErrors: false,
-    retry: 0,
-    headers: { authorization, accept: "application/json" },
+  const http = createJsonHttpClient({
+    service: "Xendit",
+    baseUrl: config.baseUrl,
+    // The key lives only in this header; the client redacts it from every error and log.
+    auth: { type: "basic", username: config.secretKey },
+    timeoutMs: config.timeoutMs,
+    // 5xx only: a 429's Retry-After can be far longer than any call should wait.
+    retry: {
+      limit: config.getRetries,
+      statuses: [500, 502, 503, 504],
+      maxDelayMs: config.timeoutMs,
+    },
+    parseAnswer: readAnswer,
+    mapError: toXenditError,
     ...(config.fetch ? { fetch: config.fetch } : {}),
   });
 
   async function call<S extends z.ZodType>(
     what: string,
-    method: "get" | "post",
+    method: "GET" | "POST",
     path: string,
     schema: S,
     body: unknown,
     callOptions: CreateCallOptions | undefined,
   ): Promise<z.output<S>> {
     const opts = parseInput(callOptionsSchema, callOptions, `${what} options`) ?? {};
-    const headers: Record<string, string> = {};
     const forUserId = opts.forUserId ?? config.forUserId;
-    if (forUserId) headers["for-user-id"] = forUserId;
-    if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
-    const timeoutMs = opts.timeoutMs ?? config.timeoutMs;
-
-    // ky's timeout stops once the headers arrive; this signal also cuts a body that stalls.
-    const bodyDeadline = new AbortController();
-    const signal = opts.signal
-      ? AbortSignal.any([opts.signal, bodyDeadline.signal])
-      : bodyDeadline.signal;
-    let response: Response;
-    try {
-      response = await http(path, {
-        method,
-        headers,
-        timeout: timeoutMs,
-        // ky retries a status only when it throws for it; the final answer is read below either way.
-        throwHttpErrors: method === "get",
-        retry:
-          method === "get"
-            ? {
-                limit: config.getRetries,
-                methods: ["get"],
-                // 5xx only: a 429's Retry-After can be far longer than any call should wait.
-                statusCodes: [500, 502, 503, 504],
-                maxRetryAfter: timeoutMs,
-                backoffLimit: timeoutMs,
-              }
-            : { limit: 0 },
-        ...(body === undefined ? {} : { json: body }),
-        signal,
-      });
-    } catch (error) {
-      if (error instanceof HTTPError) {
-        response = error.response;
-      } else {
-        if (error instanceof TimeoutError) throw new XenditTimeoutError(what, timeoutMs);
-        if (opts.signal?.aborted) throw error;
-        throw new XenditNetworkError(what, { cause: error });
-      }
-    }
-
-    let text: string;
-    try {
-      text = await readBodyWithin(response, timeoutMs, bodyDeadline);
-    } catch (error) {
-      if (opts.signal?.aborted) throw error;
-      if (error instanceof ResponseBodyTimeoutError) throw new XenditTimeoutError(what, timeoutMs);
-      throw new XenditNetworkError(what, { cause: error });
-    }
-    let json: unknown;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-
-    if (!response.ok) {
-      const parsed = errorBodySchema.safeParse(json);
-      if (parsed.success) {
-        throw new XenditApiError(
-          parsed.data.error_code,
-          `${what} failed: ${parsed.data.message ?? parsed.data.error_code} (HTTP ${response.status})`,
-          response.status,
-          parsed.data.errors ?? [],
-        );
-      }
-      throw new XenditApiError(
-        `HTTP_${response.status}`,
-        `${what} failed with HTTP ${response.status} and no Xendit error body`,
-        response.status,
-      );
-    }
-
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-        .join("; ");
-      throw new XenditResponseError(
-        `${what}: unexpected response from Xendit (HTTP ${response.status}): ${issues}`,
-        response.status,
-      );
-    }
-    return parsed.data;
+    return http.request({
+      method,
+      path,
+      what,
+      schema,
+      ...(forUserId ? { headers: { "for-user-id": forUserId } } : {}),
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(body === undefined ? {} : { json: body }),
+      // getRetries covers GETs; a create is repeated by its caller, with the same idempotency key.
+      ...(method === "POST" ? { retry: false as const } : {}),
+    });
   }
 
   const sessionPath = (id: string, what: string) =>
@@ -214,25 +211,25 @@ export function createXenditClient(options: XenditClientOptions): XenditClient {
     sessions: {
       async create(input, callOptions) {
         const body = parseInput(createSessionInputSchema, input, "payment session");
-        return call("Create session", "post", "sessions", paymentSessionSchema, body, callOptions);
+        return call("Create session", "POST", "sessions", paymentSessionSchema, body, callOptions);
       },
       async get(sessionId, callOptions) {
         const path = sessionPath(sessionId, "session id");
-        return call("Get session", "get", path, paymentSessionSchema, undefined, callOptions);
+        return call("Get session", "GET", path, paymentSessionSchema, undefined, callOptions);
       },
       async cancel(sessionId, callOptions) {
         const path = `${sessionPath(sessionId, "session id")}/cancel`;
-        return call("Cancel session", "post", path, paymentSessionSchema, undefined, callOptions);
+        return call("Cancel session", "POST", path, paymentSessionSchema, undefined, callOptions);
       },
     },
     invoices: {
       async create(input, callOptions) {
         const body = parseInput(createInvoiceInputSchema, input, "invoice");
-        return call("Create invoice", "post", "v2/invoices", invoiceSchema, body, callOptions);
+        return call("Create invoice", "POST", "v2/invoices", invoiceSchema, body, callOptions);
       },
       async get(invoiceId, callOptions) {
         const path = invoicePath(invoiceId, "invoice id");
-        return call("Get invoice", "get", path, invoiceSchema, undefined, callOptions);
+        return call("Get invoice", "GET", path, invoiceSchema, undefined, callOptions);
       },
     },
   };

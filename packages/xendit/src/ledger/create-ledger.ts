@@ -1,4 +1,11 @@
-import { type Clock, clockSchema, parseInput, portSchema, systemClock } from "@lunas/core";
+import {
+  type Clock,
+  callableSchema,
+  clockSchema,
+  parseInput,
+  portSchema,
+  systemClock,
+} from "@lunas/core";
 import { z } from "zod";
 import {
   type CreateSessionInput,
@@ -8,7 +15,7 @@ import {
 } from "../client/session-schemas.js";
 import type { XenditClient } from "../client/xendit-client.js";
 import { XenditApiError } from "../client/xendit-errors.js";
-import { xenditEventSchema } from "../webhooks/xendit-event-schema.js";
+import { parseXenditEvent } from "../webhooks/xendit-event-schema.js";
 import type { XenditEvent } from "../webhooks/xendit-events.js";
 import {
   LedgerClientMissingError,
@@ -25,6 +32,13 @@ import {
   type LedgerStore,
   type NewOrder,
 } from "./ledger-store.js";
+import {
+  createOrderFinder,
+  DEFAULT_ORDER_LINKS,
+  ORDER_LINK_SOURCES,
+  type OrderLink,
+  type OrderLinkVia,
+} from "./order-link.js";
 import { paymentFromEvent } from "./payment-from-event.js";
 
 export interface LedgerOptions {
@@ -32,6 +46,14 @@ export interface LedgerOptions {
   /** Needed only by `createOrderPayment`. */
   client?: XenditClient;
   clock?: Clock;
+  /**
+   * How a payment finds its order when nothing linked it yet, tried in this
+   * order; the first that names an existing order wins. Default
+   * `["orders.session_id", "metadata.order_id", "reference_id", "external_id"]`.
+   * Drop entries to link more strictly, or add `{ via, orderIdOf(payment) }`
+   * for an app's own rule (it reads `payment.rawEvent`).
+   */
+  linkOrderBy?: readonly OrderLink[];
 }
 
 export interface AttachResult {
@@ -60,7 +82,7 @@ export type LedgerOrphan =
   | {
       kind: "payment_without_order";
       payment: LedgerPayment;
-      fix: { orderId: string; via: "orders.session_id" | "metadata.order_id" } | null;
+      fix: { orderId: string; via: OrderLinkVia } | null;
     }
   /** An order that linked payments point at, whose `session_id` is still empty. */
   | { kind: "order_without_session"; order: LedgerOrder; payments: LedgerPayment[] };
@@ -70,7 +92,7 @@ export type BackfillChange =
       kind: "link_payment";
       sessionId: string;
       orderId: string;
-      via: "orders.session_id" | "metadata.order_id";
+      via: OrderLinkVia;
     }
   | { kind: "set_order_session"; orderId: string; sessionId: string };
 
@@ -115,7 +137,8 @@ const payableOrderSchema = newOrderSchema.extend({
   amount: z.number().finite().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code like IDR"),
 });
-const optionsSchema = z.object({
+// Strict: a misspelt `clock` would otherwise silently fall back to the system clock.
+const optionsSchema = z.strictObject({
   // Every verb the ledger calls, so a partial store is refused here, not halfway through a payment.
   store: portSchema<LedgerStore>("LedgerStore", [
     "insertOrder",
@@ -138,6 +161,18 @@ const optionsSchema = z.object({
     )
     .optional(),
   clock: clockSchema.optional(),
+  linkOrderBy: z
+    .array(
+      z.union([
+        z.enum(ORDER_LINK_SOURCES),
+        z.strictObject({
+          via: z.string().min(1),
+          orderIdOf: callableSchema("must be a function"),
+        }),
+      ]),
+    )
+    .min(1, "give at least one way to find an order")
+    .optional(),
 });
 
 const orderSessionInputSchema = sessionFieldsSchema.omit({
@@ -158,6 +193,10 @@ export function createLedger(options: LedgerOptions): Ledger {
   const config = parseInput(optionsSchema, options, "ledger options");
   const store = config.store;
   const clock = config.clock ?? systemClock;
+  const findOrderFor = createOrderFinder(
+    store,
+    (options.linkOrderBy as readonly OrderLink[] | undefined) ?? DEFAULT_ORDER_LINKS,
+  );
 
   async function attach(orderId: string, sessionId: string): Promise<AttachResult> {
     const outcome = await store.attachSession(orderId, sessionId);
@@ -215,50 +254,27 @@ export function createLedger(options: LedgerOptions): Ledger {
     };
   }
 
-  async function linkTarget(payment: LedgerPayment): Promise<string | null> {
-    const bySession = await store.findOrderBySession(payment.sessionId);
-    if (bySession) return bySession.id;
-    if (payment.metadataOrderId) {
-      const byMetadata = await store.getOrder(payment.metadataOrderId);
-      if (byMetadata) return byMetadata.id;
-    }
-    return null;
-  }
-
   async function planBackfill(): Promise<BackfillChange[]> {
     const links: BackfillChange[] = [];
     const sessionsFor = new Map<string, LedgerPayment[]>();
-    const ordersById = new Map<string, LedgerOrder>();
 
     for (const payment of await store.listUnlinkedPayments()) {
-      const bySession = await store.findOrderBySession(payment.sessionId);
-      if (bySession) {
-        links.push({
-          kind: "link_payment",
-          sessionId: payment.sessionId,
-          orderId: bySession.id,
-          via: "orders.session_id",
-        });
-        continue;
-      }
-      if (!payment.metadataOrderId) continue;
-      const byMetadata = await store.getOrder(payment.metadataOrderId);
-      if (!byMetadata) continue;
+      const found = await findOrderFor(payment);
+      if (!found) continue;
       links.push({
         kind: "link_payment",
         sessionId: payment.sessionId,
-        orderId: byMetadata.id,
-        via: "metadata.order_id",
+        orderId: found.order.id,
+        via: found.via,
       });
-      if (byMetadata.sessionId === null) {
-        ordersById.set(byMetadata.id, byMetadata);
-        const list = sessionsFor.get(byMetadata.id) ?? [];
-        list.push({ ...payment, orderId: byMetadata.id });
-        sessionsFor.set(byMetadata.id, list);
+      // Found by something other than its session: the order may still need that session.
+      if (found.via !== "orders.session_id" && found.order.sessionId === null) {
+        const list = sessionsFor.get(found.order.id) ?? [];
+        list.push({ ...payment, orderId: found.order.id });
+        sessionsFor.set(found.order.id, list);
       }
     }
     for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
-      ordersById.set(order.id, order);
       sessionsFor.set(order.id, [...(sessionsFor.get(order.id) ?? []), ...payments]);
     }
 
@@ -362,17 +378,18 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
 
     async recordPaymentEvent(event) {
-      const parsed = parseInput(xenditEventSchema, event, "Xendit event");
+      // A delivery's event was parsed once already; only events from elsewhere are checked here.
+      const parsed = parseXenditEvent(event);
       let payment = await store.upsertPayment(paymentFromEvent(parsed, clock.now()));
       let linkedNow = false;
       if (payment.orderId === null) {
-        const orderId = await linkTarget(payment);
-        if (orderId !== null) linkedNow = await store.linkPayment(payment.sessionId, orderId);
+        const found = await findOrderFor(payment);
+        if (found) linkedNow = await store.linkPayment(payment.sessionId, found.order.id);
         payment = (await store.getPayment(payment.sessionId)) ?? payment;
       }
       if (payment.orderId !== null) {
         const order = await store.getOrder(payment.orderId);
-        // Linked through metadata to an order that never stored its session: store it now.
+        // Linked by metadata or a reference to an order that never stored its session: store it now.
         if (order && order.sessionId === null) {
           await store.attachSession(order.id, payment.sessionId);
         }
@@ -391,19 +408,11 @@ export function createLedger(options: LedgerOptions): Ledger {
     async orphans() {
       const result: LedgerOrphan[] = [];
       for (const payment of await store.listUnlinkedPayments()) {
-        const bySession = await store.findOrderBySession(payment.sessionId);
-        const byMetadata =
-          !bySession && payment.metadataOrderId
-            ? await store.getOrder(payment.metadataOrderId)
-            : null;
+        const found = await findOrderFor(payment);
         result.push({
           kind: "payment_without_order",
           payment,
-          fix: bySession
-            ? { orderId: bySession.id, via: "orders.session_id" }
-            : byMetadata
-              ? { orderId: byMetadata.id, via: "metadata.order_id" }
-              : null,
+          fix: found ? { orderId: found.order.id, via: found.via } : null,
         });
       }
       for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
@@ -416,7 +425,7 @@ export function createLedger(options: LedgerOptions): Ledger {
 
     async backfill(backfillOptions) {
       const { dryRun } = parseInput(
-        z.object({ dryRun: z.boolean() }),
+        z.strictObject({ dryRun: z.boolean() }),
         backfillOptions,
         "backfill options",
       );

@@ -61,13 +61,15 @@ const optionsSchema = z.strictObject({
 });
 
 const UNIQUE_VIOLATION = "23505";
+// A text that the orders table's id type cannot hold (a session id against a bigint key).
+const INVALID_TEXT_REPRESENTATION = "22P02";
+
+function hasCode(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
 
 function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { code?: unknown }).code === UNIQUE_VIOLATION
-  );
+  return hasCode(error, UNIQUE_VIOLATION);
 }
 
 const PAYMENT_COLUMNS =
@@ -159,11 +161,18 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async getOrder(orderId: string) {
-    const { rows } = await this.#db.query<OrderRow>(
-      `select ${this.#orderSelect} from ${this.#orders} where ${this.#col.id} = $1`,
-      [orderId],
-    );
-    return rows[0] ? toOrder(rows[0]) : null;
+    try {
+      const { rows } = await this.#db.query<OrderRow>(
+        `select ${this.#orderSelect} from ${this.#orders} where ${this.#col.id} = $1`,
+        [orderId],
+      );
+      return rows[0] ? toOrder(rows[0]) : null;
+    } catch (error) {
+      // The ledger asks with references from events (reference_id, external_id); one that
+      // cannot be an id of this table (not a number for a bigint key) names no order.
+      if (hasCode(error, INVALID_TEXT_REPRESENTATION)) return null;
+      throw error;
+    }
   }
 
   async findOrderBySession(sessionId: string) {

@@ -166,6 +166,8 @@ export class SupabaseLedgerStore implements LedgerStore {
       .select(ORDER_COLUMNS)
       .eq("id", orderId)
       .abortSignal(this.#signal());
+    // A reference that cannot be an id of this table (text against a bigint key) names no order.
+    if (error?.code === "22P02") return null;
     if (error) throw new SupabaseLedgerStoreError("read an order", error);
     return this.#parseOrders("read an order", data)[0] ?? null;
   }

@@ -1,3 +1,5 @@
+import { parseInput } from "@lunas/core";
+import { z } from "zod";
 import type {
   InvoiceCallback,
   PaymentSessionCompletedEvent,
@@ -18,6 +20,28 @@ export interface SessionEventInput {
   /** Extra `data` fields (channel_code, items, ...). */
   data?: Record<string, unknown>;
 }
+
+// Strict: a misspelt `orderId` would build an event without metadata and a test would pass for the wrong reason.
+const sessionEventInputSchema = z.strictObject({
+  sessionId: z.string().min(1),
+  orderId: z.string().min(1).optional(),
+  paymentId: z.string().min(1).nullable().optional(),
+  amount: z.number().optional(),
+  currency: z.string().optional(),
+  businessId: z.string().optional(),
+  at: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+const invoiceCallbackInputSchema = z.strictObject({
+  invoiceId: z.string().min(1),
+  status: z.enum(["PAID", "SETTLED", "EXPIRED"]),
+  orderId: z.string(),
+  withMetadata: z.boolean().optional(),
+  amount: z.number().optional(),
+  at: z.string().optional(),
+  method: z.string().optional(),
+  channel: z.string().optional(),
+});
 
 const DEFAULT_AT = "2026-01-01T00:00:00.000Z";
 const DEFAULT_BUSINESS = "5f27a14a9bf05c73dd040bc8";
@@ -45,6 +69,7 @@ function sessionData(input: SessionEventInput, status: string) {
 export function buildPaymentSessionCompleted(
   input: SessionEventInput,
 ): PaymentSessionCompletedEvent {
+  parseInput(sessionEventInputSchema, input, "payment_session.completed input");
   const paymentId = input.paymentId === undefined ? `py-${input.sessionId}` : input.paymentId;
   return {
     event: "payment_session.completed",
@@ -61,6 +86,7 @@ export function buildPaymentSessionCompleted(
 
 /** A `payment_session.expired` webhook body in Xendit's documented envelope. */
 export function buildPaymentSessionExpired(input: SessionEventInput): PaymentSessionExpiredEvent {
+  parseInput(sessionEventInputSchema, input, "payment_session.expired input");
   return {
     event: "payment_session.expired",
     business_id: input.businessId ?? DEFAULT_BUSINESS,
@@ -83,6 +109,7 @@ export interface InvoiceCallbackInput {
 
 /** A flat legacy invoice callback body, as Xendit posts it. */
 export function buildInvoiceCallback(input: InvoiceCallbackInput): InvoiceCallback {
+  parseInput(invoiceCallbackInputSchema, input, "invoice callback input");
   const at = input.at ?? DEFAULT_AT;
   const paid = input.status !== "EXPIRED";
   return {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, systemClock } from "@lunas/core";
+import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { z } from "zod";
 import type { Invoice } from "../client/invoice-schemas.js";
 import type { PaymentSession } from "../client/session-schemas.js";
 import type {
@@ -53,6 +54,28 @@ interface InjectedFailure {
   status: number;
   body: unknown;
 }
+
+// Strict, like every options object here: a misspelt `honourIdempotency` or `timeoutMs`
+// would otherwise make a test pass for the wrong reason.
+const serverOptionsSchema = z.strictObject({
+  secretKey: z.string().min(1).optional(),
+  callbackToken: z.string().min(1).optional(),
+  honourIdempotency: z.boolean().optional(),
+  clock: clockSchema.optional(),
+  sessionTtlMs: z.number().int().positive().optional(),
+  businessId: z.string().min(1).optional(),
+});
+const deliveryOptionsSchema = z.strictObject({
+  times: z.number().int().positive().optional(),
+  concurrent: z.boolean().optional(),
+  token: z.string().nullable().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+});
+const sequenceOptionsSchema = deliveryOptionsSchema.omit({ times: true, concurrent: true });
+const completionSchema = z.strictObject({
+  paymentId: z.string().min(1).optional(),
+  channelCode: z.string().min(1).optional(),
+});
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { "content-type": "application/json" });
@@ -109,6 +132,7 @@ export class FakeXenditServer {
   }
 
   static async start(options: FakeXenditServerOptions = {}): Promise<FakeXenditServer> {
+    parseInput(serverOptionsSchema, options, "FakeXenditServer options");
     let fake: FakeXenditServer | undefined;
     const server = createServer((req, res) => {
       if (!fake) {
@@ -149,6 +173,7 @@ export class FakeXenditServer {
     sessionId: string,
     payment: { paymentId?: string; channelCode?: string } = {},
   ): PaymentSessionCompletedEvent {
+    parseInput(completionSchema, payment, "completeSession payment");
     const session = this.#mustGet(sessionId);
     const at = this.#now();
     session.status = "COMPLETED";
@@ -203,6 +228,7 @@ export class FakeXenditServer {
     event: unknown,
     options: DeliveryOptions = {},
   ): Promise<Delivery[]> {
+    parseInput(deliveryOptionsSchema, options, "delivery options");
     const times = options.times ?? 1;
     const send = () => this.#post(url, event, options);
     if (options.concurrent) return Promise.all(Array.from({ length: times }, send));
@@ -217,6 +243,7 @@ export class FakeXenditServer {
     events: readonly unknown[],
     options: Omit<DeliveryOptions, "times" | "concurrent"> = {},
   ): Promise<Delivery[]> {
+    parseInput(sequenceOptionsSchema, options, "delivery options");
     const results: Delivery[] = [];
     for (const event of events) results.push(await this.#post(url, event, options));
     return results;

@@ -275,6 +275,99 @@ export function ledgerStoreConformance(name: string, factory: LedgerStoreFactory
         expect((await ledger.getOrder("o-1"))?.sessionId).toBe("ps-1");
       });
 
+      it("links a paid invoice whose external_id names an existing order, and stores it as the order's session", async () => {
+        const ledger = createLedger({ store, clock });
+        await ledger.createOrder({ id: "o-ext" });
+        const result = await ledger.recordPaymentEvent(
+          invoiceEvent({ invoiceId: "inv-ext", status: "PAID", orderId: "o-ext" }),
+        );
+        expect(result).toMatchObject({ linkedNow: true, payment: { orderId: "o-ext" } });
+        expect((await ledger.getOrder("o-ext"))?.sessionId).toBe("inv-ext");
+        expect(await ledger.findPaymentForOrder("o-ext")).toMatchObject({ sessionId: "inv-ext" });
+      });
+
+      it("links a session whose reference_id names an existing order, without metadata", async () => {
+        const ledger = createLedger({ store, clock });
+        await ledger.createOrder({ id: "o-ref" });
+        const event = buildPaymentSessionCompleted({ sessionId: "ps-ref" });
+        event.data.reference_id = "o-ref";
+        const result = await ledger.recordPaymentEvent(event);
+        expect(result).toMatchObject({ linkedNow: true, payment: { orderId: "o-ref" } });
+        expect((await ledger.getOrder("o-ref"))?.sessionId).toBe("ps-ref");
+      });
+
+      it("tries the links in order: the session's order beats metadata, metadata beats the reference", async () => {
+        const ledger = createLedger({ store, clock });
+        for (const id of ["o-by-session", "o-by-metadata", "o-by-reference"]) {
+          await ledger.createOrder({ id });
+        }
+        await ledger.attachSession("o-by-session", "ps-a");
+        const a = buildPaymentSessionCompleted({ sessionId: "ps-a", orderId: "o-by-metadata" });
+        a.data.reference_id = "o-by-reference";
+        expect((await ledger.recordPaymentEvent(a)).payment.orderId).toBe("o-by-session");
+        const b = buildPaymentSessionCompleted({ sessionId: "ps-b", orderId: "o-by-metadata" });
+        b.data.reference_id = "o-by-reference";
+        expect((await ledger.recordPaymentEvent(b)).payment.orderId).toBe("o-by-metadata");
+        // A reference naming no order is skipped, not linked to nothing.
+        const c = buildPaymentSessionCompleted({ sessionId: "ps-c", orderId: "o-ghost" });
+        c.data.reference_id = "o-by-reference";
+        expect((await ledger.recordPaymentEvent(c)).payment.orderId).toBe("o-by-reference");
+      });
+
+      it("a reference to an order created later is an orphan with its fix, and backfill links it", async () => {
+        const ledger = createLedger({ store, clock });
+        await ledger.recordPaymentEvent(
+          invoiceEvent({ invoiceId: "inv-late", status: "PAID", orderId: "o-late" }),
+        );
+        expect(await ledger.orphans()).toMatchObject([
+          { kind: "payment_without_order", payment: { sessionId: "inv-late" }, fix: null },
+        ]);
+        await ledger.createOrder({ id: "o-late" });
+        expect(await ledger.orphans()).toMatchObject([
+          { kind: "payment_without_order", fix: { orderId: "o-late", via: "external_id" } },
+        ]);
+        const { changes } = await ledger.backfill({ dryRun: false });
+        expect(changes).toEqual([
+          { kind: "link_payment", sessionId: "inv-late", orderId: "o-late", via: "external_id" },
+          { kind: "set_order_session", orderId: "o-late", sessionId: "inv-late" },
+        ]);
+        expect(await ledger.orphans()).toEqual([]);
+      });
+
+      it("linkOrderBy narrows or extends the links: without references they are ignored, a custom link is used", async () => {
+        const strict = createLedger({ store, clock, linkOrderBy: ["orders.session_id"] });
+        await strict.createOrder({ id: "o-1" });
+        const meta = await strict.recordPaymentEvent(
+          invoiceEvent({ invoiceId: "inv-1", status: "PAID", orderId: "o-1", withMetadata: true }),
+        );
+        expect(meta).toMatchObject({ linkedNow: false, payment: { orderId: null } });
+
+        const custom = createLedger({
+          store,
+          clock,
+          linkOrderBy: [
+            {
+              via: "description",
+              orderIdOf: (payment) =>
+                (payment.rawEvent as { data: { description?: string } }).data.description?.replace(
+                  "Order ",
+                  "",
+                ),
+            },
+          ],
+        });
+        await custom.createOrder({ id: "o-2" });
+        const event = buildPaymentSessionCompleted({
+          sessionId: "ps-2",
+          data: { description: "Order o-2" },
+        });
+        expect((await custom.recordPaymentEvent(event)).payment.orderId).toBe("o-2");
+        expect(() => createLedger({ store, linkOrderBy: ["order_id" as "reference_id"] })).toThrow(
+          InvalidArgumentError,
+        );
+        expect(() => createLedger({ store, linkOrderBy: [] })).toThrow(/at least one way/);
+      });
+
       it("records the same event 10x sequentially and 50x concurrently as one row", async () => {
         const ledger = createLedger({ store, clock });
         await ledger.createOrder({ id: "o-1" });

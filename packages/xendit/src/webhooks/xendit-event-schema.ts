@@ -1,7 +1,10 @@
+import { parseInput } from "@lunas/core";
 import { z } from "zod";
-import { NUL_MESSAGE, nulPath } from "./nul-path.js";
+import { payloadProblem } from "./storable-payload.js";
 import {
   invoiceCallbackSchema,
+  isParsedEvent,
+  markParsed,
   paymentSessionCompletedSchema,
   paymentSessionExpiredSchema,
   type XenditEvent,
@@ -16,16 +19,29 @@ const invoiceEvent = <N extends string>(name: N, status: string) =>
     }),
   });
 
+// Checked before the schema runs, so zod never walks a hostile depth.
+const storable = z.unknown().superRefine((value, ctx) => {
+  const problem = payloadProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+});
+
 /** A typed event as `on(...)` handlers receive it, for functions that take one from elsewhere (a queue). */
-export const xenditEventSchema: z.ZodType<XenditEvent> = z
-  .discriminatedUnion("event", [
+export const xenditEventSchema: z.ZodType<XenditEvent> = storable.pipe(
+  z.discriminatedUnion("event", [
     paymentSessionCompletedSchema,
     paymentSessionExpiredSchema,
     invoiceEvent("invoice.paid", "PAID"),
     invoiceEvent("invoice.settled", "SETTLED"),
     invoiceEvent("invoice.expired", "EXPIRED"),
-  ])
-  .superRefine((event, ctx) => {
-    const path = nulPath(event);
-    if (path) ctx.addIssue({ code: "custom", message: NUL_MESSAGE, path });
-  }) as z.ZodType<XenditEvent>;
+  ]),
+) as z.ZodType<XenditEvent>;
+
+/**
+ * The event as this package's schemas accept it: an event that already came
+ * out of a parse here (a delivery's) is returned as is, anything else is
+ * validated once (INVALID_ARGUMENT when it does not fit).
+ */
+export function parseXenditEvent(input: unknown): XenditEvent {
+  if (isParsedEvent(input)) return input;
+  return markParsed(parseInput(xenditEventSchema, input, "Xendit event"));
+}

@@ -2,7 +2,7 @@ import { LunasError } from "@lunas/core";
 import { z } from "zod";
 import { openEnum } from "../client/open-enum.js";
 import { paymentSessionSchema } from "../client/session-schemas.js";
-import { NUL_MESSAGE, nulPath } from "./nul-path.js";
+import { describePath, payloadProblem } from "./storable-payload.js";
 
 const sessionEnvelope = {
   business_id: z.string(),
@@ -122,61 +122,80 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// Events this package produced by parsing (a delivery, `receive`, the ledger's own
+// check): the ledger takes them as they are instead of validating them twice.
+const parsedEvents = new WeakSet<object>();
+
+/** Marks an event as validated by this package's schemas. */
+export function markParsed<T extends XenditEvent>(event: T): T {
+  parsedEvents.add(event);
+  return event;
+}
+
+/** Whether this event came out of one of this package's parses, so checking it again is wasted work. */
+export function isParsedEvent(event: unknown): event is XenditEvent {
+  return typeof event === "object" && event !== null && parsedEvents.has(event);
+}
+
 /**
- * Classifies a parsed JSON body. Known events must match their schema (else
- * `XenditEventShapeError`, a 400); an envelope with another event name, or a
- * flat invoice callback with a status other than PAID / SETTLED / EXPIRED, is
- * `unknown` (acknowledged, never a 500). Anything else is a shape error.
+ * Classifies a parsed JSON body. Known events (the payment-session envelope
+ * events and the flat invoice callback with status PAID / SETTLED / EXPIRED)
+ * must match their schema, else `XenditEventShapeError` (a 400). Any other
+ * JSON object (another product's callback, a new event) is `unknown`: Xendit
+ * gets its 200 and `onUnknown` sees it. Only a body that is not an object, or
+ * that nests deeper than `MAX_PAYLOAD_DEPTH`, is refused without a shape.
  */
 export function parseXenditWebhook(body: unknown): ParsedWebhook {
-  const parsed = classify(body);
-  if (parsed.kind === "known") {
-    const path = nulPath(body);
-    if (path) {
-      throw new XenditEventShapeError(parsed.event.event, [
-        `${path.length > 0 ? path.join(".") : "(root)"}: ${NUL_MESSAGE}`,
-      ]);
-    }
+  if (!isRecord(body))
+    throw new XenditEventShapeError("webhook body", ["(root): expected a JSON object"]);
+  const problem = payloadProblem(body);
+  if (problem?.kind === "too_deep") {
+    throw new XenditEventShapeError("webhook body", [
+      `${describePath(problem.path)}: ${problem.message}`,
+    ]);
   }
+  const parsed = classify(body);
+  if (parsed.kind === "known" && problem) {
+    throw new XenditEventShapeError(parsed.event.event, [
+      `${describePath(problem.path)}: ${problem.message}`,
+    ]);
+  }
+  if (parsed.kind === "known") markParsed(parsed.event);
   return parsed;
 }
 
-function classify(body: unknown): ParsedWebhook {
-  if (!isRecord(body))
-    throw new XenditEventShapeError("webhook body", ["(root): expected a JSON object"]);
+/**
+ * A flat invoice callback is recognised by its status, not by `external_id`
+ * and `status` alone: fixed-payment-code (retail outlet) callbacks carry
+ * SETTLING / COMPLETED and disbursement callbacks COMPLETED / FAILED with
+ * the same two fields, and must not be taken for invoices.
+ */
+function invoiceEventNameOf(body: Record<string, unknown>): XenditEventName | null {
+  const status = body.status;
+  if (typeof status !== "string" || !("external_id" in body)) return null;
+  // Own keys only: a status such as "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(invoiceEventNames, status)
+    ? invoiceEventNames[status as keyof typeof invoiceEventNames]
+    : null;
+}
+
+function classify(body: Record<string, unknown>): ParsedWebhook {
   const name = body.event;
-  if (typeof name === "string") {
-    if (name === "payment_session.completed" || name === "payment_session.expired") {
-      const parsed = sessionSchemas[name].safeParse(body);
-      if (!parsed.success) throw new XenditEventShapeError(name, issuesOf(parsed.error));
-      return { kind: "known", event: parsed.data };
-    }
-    if (isRecord(body.data) || "business_id" in body) {
-      return { kind: "unknown", unknown: { event: name, body } };
-    }
-    throw new XenditEventShapeError(`event ${JSON.stringify(name)}`, [
-      "data: expected the {event, business_id, created, data} envelope",
-    ]);
+  if (name === "payment_session.completed" || name === "payment_session.expired") {
+    const parsed = sessionSchemas[name].safeParse(body);
+    if (!parsed.success) throw new XenditEventShapeError(name, issuesOf(parsed.error));
+    return { kind: "known", event: parsed.data };
   }
-  if ("external_id" in body && "status" in body) {
+  if (typeof name === "string") return { kind: "unknown", unknown: { event: name, body } };
+  const invoiceEvent = invoiceEventNameOf(body);
+  if (invoiceEvent !== null) {
     const parsed = invoiceCallbackSchema.safeParse(body);
     if (!parsed.success)
       throw new XenditEventShapeError("invoice callback", issuesOf(parsed.error));
-    // Own keys only: a status such as "constructor" must not find Object.prototype's members.
-    const eventName = Object.hasOwn(invoiceEventNames, parsed.data.status)
-      ? invoiceEventNames[parsed.data.status as keyof typeof invoiceEventNames]
-      : undefined;
-    if (eventName === undefined) {
-      return {
-        kind: "unknown",
-        unknown: { event: `invoice.${parsed.data.status.toLowerCase()}`, body },
-      };
-    }
-    return { kind: "known", event: { event: eventName, data: parsed.data } };
+    return { kind: "known", event: { event: invoiceEvent, data: parsed.data } as XenditEvent };
   }
-  throw new XenditEventShapeError("webhook body", [
-    "(root): neither a Xendit event envelope nor an invoice callback",
-  ]);
+  // Never named after an invoice status: only the body says what it is.
+  return { kind: "unknown", unknown: { event: null, body } };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 } from "@lunas/core";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
-import { xenditEventSchema } from "./xendit-event-schema.js";
+import { parseXenditEvent } from "./xendit-event-schema.js";
 import {
   dedupeKeyOf,
   fingerprintOf,
@@ -29,8 +29,11 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface XenditWebhooksOptions {
-  /** The account's callback verification token; two during a rotation (old and new). */
-  verificationTokens: readonly string[];
+  /**
+   * The account's callback verification token: one string, or an array of one
+   * or two during a rotation (old and new).
+   */
+  verificationTokens: string | readonly string[];
   /** Where processed deliveries are remembered (`MemoryIdempotencyStore`, `PostgresIdempotencyStore`, ...). */
   store: IdempotencyStore;
   clock?: Clock;
@@ -85,11 +88,19 @@ export interface XenditWebhooks {
   handler(request: Request): Promise<Response>;
 }
 
-const optionsSchema = z.object({
-  verificationTokens: z
-    .array(z.string().min(1, "a verification token cannot be empty"))
-    .min(1, "give the account's callback verification token")
-    .max(2, "at most two tokens (old and new) during a rotation"),
+const TOKENS_EXPECTED =
+  "expected the callback verification token: a string, or an array of one or two";
+const token = z.string({ error: TOKENS_EXPECTED }).min(1, "a verification token cannot be empty");
+// Strict: a misspelt `leaseMs` or `maxBodyBytes` would otherwise fall back to the default unnoticed.
+const optionsSchema = z.strictObject({
+  // One string is the one token (not its characters); an array holds one, or two during a rotation.
+  verificationTokens: z.preprocess(
+    (value) => (typeof value === "string" ? [value] : value),
+    z
+      .array(token, { error: TOKENS_EXPECTED })
+      .min(1, "give the account's callback verification token")
+      .max(2, "at most two tokens (old and new) during a rotation"),
+  ),
   store: idempotencyStoreSchema,
   clock: clockSchema.optional(),
   leaseMs: z.number().int().positive().default(60_000),
@@ -111,7 +122,8 @@ const handlerSchema = callableSchema("must be a function");
 function headerValue(source: HeadersLike, name: string): string | null {
   if (source instanceof Request) return source.headers.get(name);
   if (source instanceof Headers) return source.get(name);
-  const raw = source[name] ?? source[name.toLowerCase()];
+  // `name` is lower case, as Node's IncomingMessage.headers keys are.
+  const raw = source[name];
   if (raw === undefined) return null;
   if (typeof raw === "string") return raw;
   // A repeated header is ambiguous; refuse it rather than pick one.
@@ -160,7 +172,7 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
 
   async function receive(input: XenditEvent): Promise<ReceiveResult> {
     // Events from elsewhere (a queue, a test) get the same check a delivery gets before a handler sees them.
-    const event = parseInput(xenditEventSchema, input, "Xendit event");
+    const event = parseXenditEvent(input);
     const key = dedupeKeyOf(event);
     const { replayed } = await processor.run(key, fingerprintOf(event), () => runHandlers(event));
     return { key, replayed };
@@ -211,10 +223,15 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
       try {
         return await runHandlers(event);
       } catch (error) {
-        // Rethrown so the answer is 500 and the claim is released for Xendit's retry.
-        if (typeof error === "object" && error !== null) reported.add(error);
         await reportError(error, { event: event.event, key: dedupeKeyOf(event) });
-        throw error;
+        // Rethrown so the answer is 500 and the claim is released for Xendit's retry;
+        // a thrown string is wrapped so the endpoint can tell it was reported already.
+        const failure =
+          typeof error === "object" && error !== null
+            ? error
+            : new Error("A webhook handler threw a non-Error value", { cause: error });
+        reported.add(failure);
+        throw failure;
       }
     },
     respond: ({ event: parsed, replayed }) =>
@@ -231,7 +248,7 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
       // Before parse succeeded (bad token, body, JSON or shape) the answer is the
       // sender's problem; 409 and 422 are Xendit's retries, not failures.
       if (context === undefined) return;
-      if (typeof error === "object" && error !== null && reported.has(error)) return;
+      if (reported.has(error as object)) return;
       if (
         error instanceof IdempotencyInProgressError ||
         error instanceof IdempotencyPayloadMismatchError

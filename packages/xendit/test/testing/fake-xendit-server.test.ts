@@ -165,9 +165,10 @@ describe("FakeXenditServer with the real client, ledger and webhook handler over
 
   it("a webhook that arrives before the session id was stored ends linked", async () => {
     await ledger.createOrder({ id: "o-1", amount: 75_000, currency: "IDR" });
-    // Session created without the ledger knowing (and without metadata), paid at once.
+    // Session created without the ledger knowing (without metadata, and with a reference
+    // that is not the order id, so nothing in the event names the order), paid at once.
     const session = await client.sessions.create({
-      reference_id: "o-1",
+      reference_id: "checkout-o-1",
       amount: 75_000,
       currency: "IDR",
       ...customer,

@@ -168,12 +168,18 @@ describe("handler", () => {
       release = resolve;
     });
     let runs = 0;
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     webhooks.on("payment_session.completed", async () => {
       runs += 1;
+      started();
       await gate;
     });
     const first = webhooks.handler(webhookRequest(completed));
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The first delivery holds the claim once its handler runs, however long that took to happen.
+    await running;
     const second = await webhooks.handler(webhookRequest(completed));
     expect(second.status).toBe(409);
     expect(second.headers.get("retry-after")).toBe("30");
@@ -307,11 +313,12 @@ describe("handler", () => {
     expect(await response.json()).toEqual({ ok: true, unknown: true, event: "payment.capture" });
     const pending = await webhooks.handler(webhookRequest({ ...invoicePaid, status: "PENDING" }));
     expect(pending.status).toBe(200);
-    expect(seen).toEqual(["payment.capture", "invoice.pending"]);
+    // A flat body is never named after its status: only a known invoice status makes an invoice event.
+    expect(seen).toEqual(["payment.capture", null]);
     expect((await ledger.counts()).payments).toBe(0);
     // Not deduplicated: a redelivery is reported again, and nothing was stored.
     expect((await webhooks.handler(webhookRequest(capture))).status).toBe(200);
-    expect(seen).toEqual(["payment.capture", "invoice.pending", "payment.capture"]);
+    expect(seen).toEqual(["payment.capture", null, "payment.capture"]);
     expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 
@@ -324,13 +331,9 @@ describe("handler", () => {
     for (const status of ["constructor", "toString", "__proto__"]) {
       const response = await webhooks.handler(webhookRequest({ ...invoicePaid, status }));
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({
-        ok: true,
-        unknown: true,
-        event: `invoice.${status.toLowerCase()}`,
-      });
+      expect(await response.json()).toEqual({ ok: true, unknown: true, event: null });
     }
-    expect(seen).toEqual(["invoice.constructor", "invoice.tostring", "invoice.__proto__"]);
+    expect(seen).toEqual([null, null, null]);
     expect(await isEmpty(idempotencyStore)).toBe(true);
   });
 

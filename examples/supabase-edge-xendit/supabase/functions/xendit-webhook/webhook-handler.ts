@@ -1,9 +1,7 @@
 import type { IdempotencyStore } from "@lunas/core";
 import {
   type BookedMeeting,
-  type BookingStore,
   createMeetingBooker,
-  MemoryBookingStore,
   type ProductTier,
   type RapatinClient,
 } from "@lunas/rapatin";
@@ -13,12 +11,14 @@ import { meetingOrderOf } from "./meeting-order.ts";
 export interface XenditWebhookHandlerOptions {
   /** Xendit's callback verification token(s): the current one, and the old one during a rotation. */
   verificationTokens: string[];
-  /** Remembers processed deliveries across instances (Supabase in production). */
+  /**
+   * Remembers processed deliveries and each order's meeting booking across
+   * instances (Supabase in production): one store, one claim per event and
+   * one per order.
+   */
   idempotencyStore: IdempotencyStore;
   /** A Rapatin client whose token store is shared by every instance (Supabase in production). */
   rapatin: RapatinClient;
-  /** Default: per instance, in memory; the idempotency claim and Rapatin's order reference cover the rest. */
-  bookingStore?: BookingStore;
   productTable?: readonly ProductTier[];
   /** The booker's claim on an order; must outlast one Rapatin create call. Default 120 000 ms. */
   leaseMs?: number;
@@ -41,7 +41,7 @@ export function createXenditWebhookHandler(
   const log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
   const booker = createMeetingBooker({
     client: options.rapatin,
-    store: options.bookingStore ?? new MemoryBookingStore(),
+    store: options.idempotencyStore,
     ...(options.productTable ? { productTable: options.productTable } : {}),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: options.waitTimeoutMs }),
