@@ -30,6 +30,11 @@ export {
   VoucherCountMismatchError,
 } from "./purchases/purchase-errors.js";
 export {
+  createVoucherJobs,
+  PAYMENT_SUCCEEDED_JOB,
+  type VoucherJobsOptions,
+} from "./purchases/voucher-jobs.js";
+export {
   type BulkRegenerateResult,
   type CreatePurchaseInput,
   createVoucherService,

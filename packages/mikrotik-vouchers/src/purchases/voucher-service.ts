@@ -3,6 +3,7 @@ import {
   callableSchema,
   clockSchema,
   createIdempotentProcessor,
+  IdempotencyLeaseLostError,
   type IdempotencyStore,
   idempotencyStoreSchema,
   LunasError,
@@ -72,7 +73,7 @@ export interface VoucherServiceOptions {
   deliveryTimeoutMs?: number;
   /** A purchase unpaid this long after creation is expired by `cleanupExpired()`. Default 24 h. */
   paymentWindowMs?: number;
-  /** How long one worker holds a purchase before another may take over. Must outlast the generation retries. Default 10 min. */
+  /** How long one worker holds a purchase before another may take over; renewed before each router retry. Must outlast one attempt. Default 10 min. */
   leaseMs?: number;
   clock?: Clock;
   sleep?: Sleep;
@@ -191,7 +192,11 @@ const listSchema = z.strictObject({
   offset: z.number().int().min(0).default(0),
 });
 
-const CANNOT_RETRY = [HotspotProfileNotFoundError, VoucherCodeSpaceExhaustedError];
+const CANNOT_RETRY = [
+  HotspotProfileNotFoundError,
+  VoucherCodeSpaceExhaustedError,
+  IdempotencyLeaseLostError,
+];
 
 /**
  * The purchase lifecycle: `pending` → (paid) vouchers on the router →
@@ -239,12 +244,14 @@ export function createVoucherService(options: VoucherServiceOptions) {
     const { replayed } = await processor.run(
       `mikrotik-vouchers:fulfil:${purchase.id}`,
       { purchaseId: purchase.id },
-      async () => {
+      async (claim) => {
         let attempts = 0;
         let users: Awaited<ReturnType<typeof ensurePurchaseOnRouter>>;
         try {
           users = await retry(
-            async () => {
+            async (attempt) => {
+              // Each retry renews the claim, so the backoff waits never outlast the lease.
+              if (attempt > 1) await claim.renew();
               attempts++;
               return ensurePurchaseOnRouter(router, purchase, {
                 now: now(),
@@ -259,6 +266,8 @@ export function createVoucherService(options: VoucherServiceOptions) {
             },
           );
         } catch (error) {
+          // Another worker holds the purchase now; the status is theirs to set.
+          if (error instanceof IdempotencyLeaseLostError) throw error;
           const cause =
             (error as { code?: string }).code === "RETRY_EXHAUSTED"
               ? (error as Error).cause
