@@ -1,7 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer as createTcpServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { parseInput } from "@lunas/core";
+import { z } from "zod";
 import { encodeSentence, readAttributes, SentenceReader } from "../routeros/api-words.js";
+
+const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
+const optionsSchema = z.strictObject({
+  user: z.string().min(1).optional(),
+  password: z.string().optional(),
+  login: z.enum(["plain", "challenge"]).optional(),
+  emptyReplies: z.boolean().optional(),
+  profiles: z.array(z.string().min(1)).optional(),
+  latencyMs: z.number().int().min(0).optional(),
+  tls: z.strictObject({ key: pem, cert: pem }).optional(),
+  version: z.string().min(1).optional(),
+});
 
 /** A hotspot user as the fake router keeps it: every value a string, as on the wire. */
 export type FakeHotspotUser = { ".id": string; name: string } & Record<string, string>;
@@ -93,7 +107,9 @@ export class FakeRouterOsServer {
 
   /** Starts listening on a free port of 127.0.0.1. */
   static async start(options: FakeRouterOsServerOptions = {}): Promise<FakeRouterOsServer> {
-    const server = new FakeRouterOsServer(options);
+    const server = new FakeRouterOsServer(
+      parseInput(optionsSchema, options, "FakeRouterOsServer options") as FakeRouterOsServerOptions,
+    );
     await new Promise<void>((resolve, reject) => {
       server.#server.once("error", reject);
       server.#server.listen(0, server.host, () => resolve());

@@ -1,3 +1,5 @@
+import { parseInput } from "@lunas/core";
+import { z } from "zod";
 import type {
   AddUserOutcome,
   HotspotRouter,
@@ -17,7 +19,12 @@ export class MemoryHotspotRouter implements HotspotRouter {
   #nextId = 1;
 
   constructor(options: { profiles?: string[] } = {}) {
-    this.profiles = new Set(options.profiles ?? ["default"]);
+    const parsed = parseInput(
+      z.strictObject({ profiles: z.array(z.string().min(1)).optional() }),
+      options,
+      "MemoryHotspotRouter options",
+    );
+    this.profiles = new Set(parsed.profiles ?? ["default"]);
   }
 
   /** A copy of every user, in creation order. */
