@@ -138,6 +138,29 @@ describe("VoucherService: purchase lifecycle", () => {
     expect(tagged("ORD-5"), "6, not 9").toHaveLength(6);
   });
 
+  it("more tagged users than the quantity (a worker that lost its claim) are trimmed to exactly quantity", async () => {
+    const { service, server, tagged } = await voucherWorld();
+    await service.createPurchase({
+      id: "ORD-T",
+      quantity: 2,
+      customerPhone: "6281234567890",
+      plan,
+    });
+    for (const name of ["aaa222", "bbb333", "ccc444"]) {
+      server.addUser({ name, password: name, profile: "1-hari", email: "ORD-T@vouchers.invalid" });
+    }
+    const result = await service.paymentSucceeded("ORD-T");
+    expect(result.purchase.status, "completed").toBe("completed");
+    expect(
+      tagged("ORD-T").map((u) => u.name),
+      "the two oldest kept",
+    ).toEqual(["aaa222", "bbb333"]);
+    expect(
+      result.vouchers.map((v) => v.username),
+      "stored",
+    ).toEqual(["aaa222", "bbb333"]);
+  });
+
   it("a stalled router → ROUTEROS_TIMEOUT recorded, voucher_generation_failed, no crash", async () => {
     const { ManualClock } = await import("@lunas/core/testing");
     const routerClock = new ManualClock();
