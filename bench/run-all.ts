@@ -7,6 +7,7 @@ const benches = [
   "./webhook-ingest.bench.js",
   "./rapatin-login.bench.js",
   "./mikrotik-vouchers.bench.js",
+  "./fonnte-ai-bridge.bench.js",
 ];
 
 console.log(`machine: ${describeMachine()}\n`);

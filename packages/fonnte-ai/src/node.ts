@@ -1,0 +1,5 @@
+export {
+  SessionSnapshotError,
+  SessionSnapshotFile,
+  type SessionSnapshotFileOptions,
+} from "./session/session-snapshot-file.js";

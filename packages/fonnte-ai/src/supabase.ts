@@ -1,0 +1,5 @@
+export {
+  SupabaseIdentityError,
+  SupabaseIdentityResolver,
+  type SupabaseIdentityResolverOptions,
+} from "./identity/supabase-identity-resolver.js";
