@@ -6,6 +6,7 @@ const benches = [
   "./idempotency-throughput.bench.js",
   "./webhook-ingest.bench.js",
   "./rapatin-login.bench.js",
+  "./mikrotik-vouchers.bench.js",
   "./fonnte-ai-bridge.bench.js",
 ];
 

@@ -1,0 +1,7 @@
+import { voucherStoreConformance } from "../../src/conformance.js";
+import { MemoryVoucherStore } from "../../src/index.js";
+
+voucherStoreConformance("MemoryVoucherStore", async () => ({
+  store: new MemoryVoucherStore(),
+  cleanup: async () => {},
+}));
