@@ -48,7 +48,13 @@ export {
 export { MemoryIdempotencyStore } from "./idempotency/memory-idempotency-store.js";
 export {
   createWebhookProcessor,
+  type KeyedWebhookOptions,
+  type ReceivingWebhookOptions,
+  type WebhookErrorContext,
+  WebhookHandlerError,
+  type WebhookOutcome,
   type WebhookProcessorOptions,
+  type WebhookStage,
 } from "./idempotency/webhook-processor.js";
 export type { MethodName } from "./input/injected-schemas.js";
 export {

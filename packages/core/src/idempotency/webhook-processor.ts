@@ -10,8 +10,38 @@ import {
 import { checkIdempotencyKey } from "./idempotency-key.js";
 import type { IdempotentProcessor } from "./idempotent-processor.js";
 
-export interface WebhookProcessorOptions<E, R> {
-  processor: IdempotentProcessor;
+/** Where a delivery failed, for `onError`. */
+export type WebhookStage = "verify" | "read" | "parse" | "claim" | "handle";
+
+/**
+ * What `onError` is told besides the error: the stage, and the event and its
+ * key once `parse` and `key` gave them. Never the body or a secret.
+ */
+export interface WebhookErrorContext<E> {
+  stage: WebhookStage;
+  request: Request;
+  event?: E;
+  key?: string | null;
+}
+
+/** What a delivery's `receive` answers: the handlers' result, and whether the key had been processed before. */
+export interface WebhookOutcome<R> {
+  result: R;
+  replayed: boolean;
+}
+
+/**
+ * Thrown by a `receive` when the app's own handler failed (500 HANDLER_FAILED,
+ * the provider retries), as opposed to the store (500 INTERNAL_ERROR). `cause`
+ * is what the handler threw; `onError` is given that, not this wrapper.
+ */
+export class WebhookHandlerError extends LunasError {
+  constructor(cause: unknown) {
+    super("HANDLER_FAILED", "A webhook handler failed", { cause });
+  }
+}
+
+interface WebhookCommonOptions<E, R> {
   /** Is this request really from the provider? `false` (or a throw) answers 401. Gets a clone, so it may read the body. */
   verify: (request: Request) => boolean | Promise<boolean>;
   /**
@@ -28,6 +58,19 @@ export interface WebhookProcessorOptions<E, R> {
    * event type you do not process.
    */
   key: (event: E) => string | null;
+  /** The 2xx answer. Default 200 `{"ok": true, "replayed": ...}`. */
+  respond?: (outcome: { result: R; replayed: boolean; event: E; key: string | null }) => Response;
+  /** Larger bodies answer 413 unread. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Sees every error behind a non-2xx answer (for logging); cannot change the answer. */
+  onError?: (error: unknown, context: WebhookErrorContext<E>) => void;
+  /** The 401's message: tell the operator where the expected secret is configured. Never put the secret in it. */
+  unauthorizedMessage?: string;
+}
+
+/** The processor deduplicates: `handle` runs once per key. */
+export interface KeyedWebhookOptions<E, R> extends WebhookCommonOptions<E, R> {
+  processor: IdempotentProcessor;
   /**
    * What identifies the event's content: a redelivery of a key whose fingerprint
    * differs answers 422. Default: the parsed JSON body. Give the event's defining
@@ -36,26 +79,27 @@ export interface WebhookProcessorOptions<E, R> {
   fingerprint?: (event: E, body: unknown) => unknown;
   /** The effect, run once per key. */
   handle: (event: E) => Promise<R>;
-  /** The 2xx answer. Default 200 `{"ok": true, "replayed": ...}`. */
-  respond?: (outcome: { result: R; replayed: boolean; event: E }) => Response;
-  /** Larger bodies answer 413 unread. Default 1 MiB. */
-  maxBodyBytes?: number;
-  /** Sees every error behind a non-2xx answer (for logging); cannot change the answer. */
-  onError?: (error: unknown, request: Request) => void;
-  /** The 401's message: tell the operator where the expected secret is configured. Never put the secret in it. */
-  unauthorizedMessage?: string;
 }
+
+/**
+ * The caller deduplicates: `receive` is the same function its users call for
+ * events that did not come over HTTP (octokit's `receive`), so both take one
+ * path. It throws `WebhookHandlerError` when the app's handler failed.
+ */
+export interface ReceivingWebhookOptions<E, R> extends WebhookCommonOptions<E, R> {
+  receive: (event: E, key: string | null) => Promise<WebhookOutcome<R>>;
+}
+
+export type WebhookProcessorOptions<E, R> =
+  | KeyedWebhookOptions<E, R>
+  | ReceivingWebhookOptions<E, R>;
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-// Strict: a misspelt `fingerprint` would quietly fall back to fingerprinting the whole body.
-const optionsSchema = z.strictObject({
-  processor: portSchema<IdempotentProcessor>("IdempotentProcessor", ["run"]),
+const commonShape = {
   verify: callableSchema(),
   parse: callableSchema(),
   key: callableSchema(),
-  fingerprint: callableSchema().optional(),
-  handle: callableSchema(),
   respond: callableSchema().optional(),
   maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
   onError: callableSchema().optional(),
@@ -63,7 +107,17 @@ const optionsSchema = z.strictObject({
     .string()
     .min(1, "must not be empty")
     .default("The webhook could not be verified"),
-});
+};
+// Strict: a misspelt `fingerprint` would quietly fall back to fingerprinting the whole body.
+const optionsSchema = z.union([
+  z.strictObject({
+    ...commonShape,
+    processor: portSchema<IdempotentProcessor>("IdempotentProcessor", ["run"]),
+    fingerprint: callableSchema().optional(),
+    handle: callableSchema(),
+  }),
+  z.strictObject({ ...commonShape, receive: callableSchema() }),
+]);
 
 function errorResponse(
   status: number,
@@ -121,11 +175,29 @@ function invalidPayloadMessage(error: unknown): string {
   return "The request body is not a valid event";
 }
 
+/** The keyed options as a `receive`: `handle` once per key through the processor (or every time for a `null` key). */
+function keyedReceive<E, R>(
+  options: KeyedWebhookOptions<E, R>,
+): (event: E, key: string | null, body: unknown) => Promise<WebhookOutcome<R>> {
+  const { processor, fingerprint, handle } = options;
+  return async (event, key, body) => {
+    const handleOnce = async () => {
+      try {
+        return await handle(event);
+      } catch (error) {
+        throw new WebhookHandlerError(error);
+      }
+    };
+    if (key === null) return { result: await handleOnce(), replayed: false };
+    return processor.run(key, fingerprint ? fingerprint(event, body) : body, handleOnce);
+  };
+}
+
 /**
  * A webhook endpoint on Web standards (`Request` -> `Response`, any runtime):
  * method check -> `verify` -> bounded body read -> JSON -> `parse` -> `key` ->
- * the idempotent `handle` (or, for a `null` key, `handle` alone). Nothing is
- * stored before the request is verified and parsed. Error answers are `{"error": {"code", "message"}}`: 405, 401,
+ * the idempotent `handle` (or, for a `null` key, `handle` alone), or the
+ * caller's own `receive`. Nothing is stored before the request is verified and parsed. Error answers are `{"error": {"code", "message"}}`: 405, 401,
  * 413, 400 INVALID_PAYLOAD, 409 IDEMPOTENCY_IN_PROGRESS (with Retry-After) or
  * IDEMPOTENCY_LEASE_LOST, 422 IDEMPOTENCY_PAYLOAD_MISMATCH, 500 HANDLER_FAILED
  * (the claim is released, so the provider's retry runs it again) or INTERNAL_ERROR.
@@ -138,11 +210,15 @@ export function createWebhookProcessor<E, R>(
     options,
     "webhook processor options",
   );
-  const { processor, verify, parse, key, fingerprint, handle, respond, onError } = options;
+  const { verify, parse, key, respond, onError } = options;
+  const receive =
+    "receive" in options
+      ? (event: E, eventKey: string | null) => options.receive(event, eventKey)
+      : keyedReceive(options);
 
-  const report = (error: unknown, request: Request) => {
+  const report = (error: unknown, context: WebhookErrorContext<E>) => {
     try {
-      onError?.(error, request);
+      onError?.(error, context);
     } catch {
       // A failing logger must not change the provider's answer.
     }
@@ -159,7 +235,7 @@ export function createWebhookProcessor<E, R>(
     try {
       verified = (await verify(request.clone())) === true;
     } catch (error) {
-      report(error, request);
+      report(error, { stage: "verify", request });
       verified = false;
     }
     if (!verified) {
@@ -177,7 +253,7 @@ export function createWebhookProcessor<E, R>(
           `The body is larger than ${maxBodyBytes} bytes`,
         );
       }
-      report(error, request);
+      report(error, { stage: "read", request });
       return errorResponse(400, "INVALID_PAYLOAD", "The body could not be read");
     }
 
@@ -185,44 +261,39 @@ export function createWebhookProcessor<E, R>(
     try {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     } catch (error) {
-      report(error, request);
+      report(error, { stage: "parse", request });
       return errorResponse(400, "INVALID_PAYLOAD", "The body is not valid JSON");
     }
 
     let event: E;
     let eventKey: string | null;
-    let payload: unknown = body;
+    // Set once parse succeeded, so a bad key is reported with its event.
+    let parsed: { event: E } | undefined;
     try {
       event = parse(body, request);
+      parsed = { event };
       eventKey = key(event);
-      if (eventKey !== null) {
-        checkIdempotencyKey(eventKey);
-        if (fingerprint) payload = fingerprint(event, body);
-      }
+      if (eventKey !== null) checkIdempotencyKey(eventKey);
     } catch (error) {
-      report(error, request);
+      report(error, { stage: "parse", request, ...parsed });
       return errorResponse(400, "INVALID_PAYLOAD", invalidPayloadMessage(error));
     }
 
-    let handlerFailure: { error: unknown } | undefined;
-    const handleOnce = async () => {
-      try {
-        return await handle(event);
-      } catch (error) {
-        handlerFailure = { error };
-        throw error;
-      }
-    };
     try {
-      const outcome =
-        eventKey === null
-          ? { result: await handleOnce(), replayed: false }
-          : await processor.run(eventKey, payload, handleOnce);
+      const outcome = await receive(event, eventKey, body);
       return respond
-        ? respond({ ...outcome, event })
+        ? respond({ ...outcome, event, key: eventKey })
         : Response.json({ ok: true, replayed: outcome.replayed });
     } catch (error) {
-      report(error, request);
+      if (error instanceof WebhookHandlerError) {
+        report(error.cause, { stage: "handle", request, event, key: eventKey });
+        return errorResponse(
+          500,
+          "HANDLER_FAILED",
+          "The event could not be processed; retry later",
+        );
+      }
+      report(error, { stage: "claim", request, event, key: eventKey });
       if (error instanceof IdempotencyInProgressError) {
         return errorResponse(409, error.code, "This event is being processed; retry later", {
           "Retry-After": String(error.retryAfterSeconds),
@@ -240,13 +311,6 @@ export function createWebhookProcessor<E, R>(
           422,
           error.code,
           "This event id was already received with a different payload",
-        );
-      }
-      if (handlerFailure !== undefined && handlerFailure.error === error) {
-        return errorResponse(
-          500,
-          "HANDLER_FAILED",
-          "The event could not be processed; retry later",
         );
       }
       return errorResponse(500, "INTERNAL_ERROR", "The event could not be recorded; retry later");

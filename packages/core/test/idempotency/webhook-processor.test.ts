@@ -9,6 +9,8 @@ import {
   InvalidArgumentError,
   LunasError,
   MemoryIdempotencyStore,
+  type WebhookErrorContext,
+  WebhookHandlerError,
 } from "@lunas/core";
 import { ManualClock } from "@lunas/core/testing";
 import fc from "fast-check";
@@ -666,5 +668,75 @@ describe("createWebhookProcessor", () => {
     expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
       "IDEMPOTENCY_LEASE_LOST",
     ]);
+  });
+
+  it("tells onError the stage, the event and its key, and the handler's own error", async () => {
+    const seen: [unknown, Omit<WebhookErrorContext<PaidEvent>, "request">][] = [];
+    const failure = new Error("fulfilment down");
+    const webhook = createWebhookProcessor<PaidEvent, string>({
+      processor: createIdempotentProcessor({ store, clock }),
+      verify: (request) => request.headers.get("x-callback-token") === SECRET,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => `xendit:${e.id}`,
+      handle: async () => {
+        throw failure;
+      },
+      onError: (error, { request: _request, ...context }) => seen.push([error, context]),
+    });
+    expect((await webhook(post("{nope"))).status).toBe(400);
+    expect((await webhook(post(event()))).status).toBe(500);
+    expect(seen[0]?.[1]).toEqual({ stage: "parse" });
+    expect(seen[1]).toEqual([
+      failure,
+      { stage: "handle", event: JSON.parse(event()), key: "xendit:evt_1" },
+    ]);
+    // The claim and its release: the retry runs the handler again.
+    expect(store.writes).toBe(2);
+  });
+
+  it("with `receive`, calls the caller's own path once per delivery with the key computed once", async () => {
+    const calls: [PaidEvent, string | null][] = [];
+    let keys = 0;
+    const webhook = createWebhookProcessor<PaidEvent, string>({
+      verify: () => true,
+      parse: (body) => paidEvent.parse(body),
+      key: (e) => {
+        keys += 1;
+        return `xendit:${e.id}`;
+      },
+      receive: async (e, key) => {
+        calls.push([e, key]);
+        if (e.amount === 1) throw new WebhookHandlerError(new Error("handler down"));
+        if (e.amount === 2) throw new Error("store down");
+        return { result: "done", replayed: calls.length > 1 };
+      },
+      respond: ({ result, replayed, key }) => Response.json({ result, replayed, key }),
+      onError: (error, { stage }) => errors.push([stage, (error as Error).message]),
+    });
+    const first = await webhook(post(event()));
+    expect(await first.json()).toEqual({ result: "done", replayed: false, key: "xendit:evt_1" });
+    expect(calls).toEqual([[JSON.parse(event()), "xendit:evt_1"]]);
+    expect(keys).toBe(1);
+    const handlerFailed = await webhook(post(event({ amount: 1 })));
+    expect(handlerFailed.status).toBe(500);
+    expect(await handlerFailed.json()).toMatchObject({ error: { code: "HANDLER_FAILED" } });
+    const storeFailed = await webhook(post(event({ amount: 2 })));
+    expect(await storeFailed.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+    expect(errors).toEqual([
+      ["handle", "handler down"],
+      ["claim", "store down"],
+    ]);
+  });
+
+  it("refuses options that mix `receive` with the keyed `handle`", () => {
+    expect(() =>
+      createWebhookProcessor<PaidEvent, string>({
+        verify: () => true,
+        parse: (body: unknown) => paidEvent.parse(body),
+        key: () => null,
+        receive: async () => ({ result: "x", replayed: false }),
+        handle: async () => "x",
+      } as never),
+    ).toThrow(InvalidArgumentError);
   });
 });

@@ -173,6 +173,7 @@ const withoutOptions: Record<string, string> = {
   "main.IdempotencyInProgressError": "error class",
   "main.IdempotencyLeaseLostError": "error class",
   "main.IdempotencyPayloadMismatchError": "error class",
+  "main.WebhookHandlerError": "error class",
   "main.IdempotencyResultNotSerializableError": "error class",
   "main.MemoryIdempotencyStore": "no constructor arguments",
   "main.JobHandlerTimeoutError": "error class",

@@ -17,6 +17,7 @@ import type { XenditClient } from "../client/xendit-client.js";
 import { XenditApiError } from "../client/xendit-errors.js";
 import { parseXenditEvent } from "../webhooks/xendit-event-schema.js";
 import type { XenditEvent } from "../webhooks/xendit-events.js";
+import { attachSession } from "./attach-session.js";
 import {
   LedgerClientMissingError,
   OrderAmountMismatchError,
@@ -24,6 +25,7 @@ import {
   SessionConflictError,
   SessionInUseError,
 } from "./ledger-errors.js";
+import { type BackfillResult, createLedgerRepair, type LedgerOrphan } from "./ledger-repair.js";
 import {
   comparePayments,
   type LedgerCounts,
@@ -37,9 +39,10 @@ import {
   DEFAULT_ORDER_LINKS,
   ORDER_LINK_SOURCES,
   type OrderLink,
-  type OrderLinkVia,
 } from "./order-link.js";
 import { paymentFromEvent } from "./payment-from-event.js";
+
+export type { BackfillChange, BackfillResult, LedgerOrphan } from "./ledger-repair.js";
 
 export interface LedgerOptions {
   store: LedgerStore;
@@ -75,33 +78,6 @@ export interface RecordResult {
   payment: LedgerPayment;
   /** True when this call linked the payment to its order. */
   linkedNow: boolean;
-}
-
-export type LedgerOrphan =
-  /** A payment no order claims yet. `fix` says how backfill would link it, or null when nothing can. */
-  | {
-      kind: "payment_without_order";
-      payment: LedgerPayment;
-      fix: { orderId: string; via: OrderLinkVia } | null;
-    }
-  /** An order that linked payments point at, whose `session_id` is still empty. */
-  | { kind: "order_without_session"; order: LedgerOrder; payments: LedgerPayment[] };
-
-export type BackfillChange =
-  | {
-      kind: "link_payment";
-      sessionId: string;
-      orderId: string;
-      via: OrderLinkVia;
-    }
-  | { kind: "set_order_session"; orderId: string; sessionId: string };
-
-export interface BackfillResult {
-  dryRun: boolean;
-  /** Exactly the rows changed (or, in a dry run, that a real run would change now). */
-  changes: BackfillChange[];
-  /** Planned changes a concurrent writer made impossible between planning and applying. */
-  skipped: BackfillChange[];
 }
 
 /** What `createOrderPayment` passes on to `POST /sessions`; reference, amount and currency come from the order. */
@@ -197,9 +173,10 @@ export function createLedger(options: LedgerOptions): Ledger {
     store,
     (options.linkOrderBy as readonly OrderLink[] | undefined) ?? DEFAULT_ORDER_LINKS,
   );
+  const repair = createLedgerRepair(store, findOrderFor);
 
   async function attach(orderId: string, sessionId: string): Promise<AttachResult> {
-    const outcome = await store.attachSession(orderId, sessionId);
+    const outcome = await attachSession(store, orderId, sessionId);
     switch (outcome.status) {
       case "order_not_found":
         throw new OrderNotFoundError(orderId);
@@ -252,46 +229,6 @@ export function createLedger(options: LedgerOptions): Ledger {
       created: false,
       cancelledSessionId: cancelled ? ours.payment_session_id : null,
     };
-  }
-
-  async function planBackfill(): Promise<BackfillChange[]> {
-    const links: BackfillChange[] = [];
-    const sessionsFor = new Map<string, LedgerPayment[]>();
-
-    for (const payment of await store.listUnlinkedPayments()) {
-      const found = await findOrderFor(payment);
-      if (!found) continue;
-      links.push({
-        kind: "link_payment",
-        sessionId: payment.sessionId,
-        orderId: found.order.id,
-        via: found.via,
-      });
-      // Found by something other than its session: the order may still need that session.
-      if (found.via !== "orders.session_id" && found.order.sessionId === null) {
-        const list = sessionsFor.get(found.order.id) ?? [];
-        list.push({ ...payment, orderId: found.order.id });
-        sessionsFor.set(found.order.id, list);
-      }
-    }
-    for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
-      sessionsFor.set(order.id, [...(sessionsFor.get(order.id) ?? []), ...payments]);
-    }
-
-    const sessions: BackfillChange[] = [];
-    const claimed = new Set<string>();
-    for (const orderId of [...sessionsFor.keys()].sort()) {
-      const candidates = (sessionsFor.get(orderId) ?? []).sort(comparePayments);
-      for (const payment of candidates) {
-        // A session another order already holds (or that this run gives away) cannot be reused.
-        if (claimed.has(payment.sessionId)) continue;
-        if (await store.findOrderBySession(payment.sessionId)) continue;
-        claimed.add(payment.sessionId);
-        sessions.push({ kind: "set_order_session", orderId, sessionId: payment.sessionId });
-        break;
-      }
-    }
-    return [...links, ...sessions];
   }
 
   return {
@@ -358,7 +295,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       // The order id is the idempotency key: a retry after a crash between
       // create and store gets the same session from Xendit, not a second one.
       const session = await client.sessions.create(body, { idempotencyKey: input.id });
-      const outcome = await store.attachSession(input.id, session.payment_session_id);
+      const outcome = await attachSession(store, input.id, session.payment_session_id);
       switch (outcome.status) {
         case "attached":
         case "already_attached_same":
@@ -391,7 +328,7 @@ export function createLedger(options: LedgerOptions): Ledger {
         const order = await store.getOrder(payment.orderId);
         // Linked by metadata or a reference to an order that never stored its session: store it now.
         if (order && order.sessionId === null) {
-          await store.attachSession(order.id, payment.sessionId);
+          await attachSession(store, order.id, payment.sessionId);
         }
       }
       return { payment, linkedNow };
@@ -405,42 +342,10 @@ export function createLedger(options: LedgerOptions): Ledger {
       return order?.sessionId ? store.getPayment(order.sessionId) : null;
     },
 
-    async orphans() {
-      const result: LedgerOrphan[] = [];
-      for (const payment of await store.listUnlinkedPayments()) {
-        const found = await findOrderFor(payment);
-        result.push({
-          kind: "payment_without_order",
-          payment,
-          fix: found ? { orderId: found.order.id, via: found.via } : null,
-        });
-      }
-      for (const { order, payments } of await store.listSessionlessOrdersWithPayments()) {
-        result.push({ kind: "order_without_session", order, payments });
-      }
-      return result;
-    },
+    orphans: repair.orphans,
 
     counts: () => store.counts(),
 
-    async backfill(backfillOptions) {
-      const { dryRun } = parseInput(
-        z.strictObject({ dryRun: z.boolean() }),
-        backfillOptions,
-        "backfill options",
-      );
-      const plan = await planBackfill();
-      if (dryRun) return { dryRun, changes: plan, skipped: [] };
-      const changes: BackfillChange[] = [];
-      const skipped: BackfillChange[] = [];
-      for (const change of plan) {
-        const applied =
-          change.kind === "link_payment"
-            ? await store.linkPayment(change.sessionId, change.orderId)
-            : (await store.attachSession(change.orderId, change.sessionId)).status === "attached";
-        (applied ? changes : skipped).push(change);
-      }
-      return { dryRun, changes, skipped };
-    },
+    backfill: repair.backfill,
   };
 }

@@ -71,3 +71,13 @@ export class OrderAmountMismatchError extends LunasError {
     this.orderId = orderId;
   }
 }
+
+/** The session kept changing hands while it was being attached; retrying the call is safe. */
+export class LedgerContendedError extends LunasError {
+  constructor(orderId: string, sessionId: string) {
+    super(
+      "LEDGER_CONTENDED",
+      `Session ${sessionId} kept changing hands while attaching it to order ${orderId}; retry`,
+    );
+  }
+}

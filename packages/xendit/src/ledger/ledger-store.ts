@@ -71,7 +71,13 @@ export type AttachOutcome =
   | { status: "conflict"; order: LedgerOrder }
   /** Another order already holds this session; nothing changed. */
   | { status: "session_taken"; otherOrderId: string }
-  | { status: "order_not_found" };
+  | { status: "order_not_found" }
+  /**
+   * Nothing attached, yet the order has no session and no order holds this one:
+   * another writer took the session and let it go between the store's write and
+   * its reads. The ledger tries again; a store never retries on its own.
+   */
+  | { status: "contended" };
 
 export interface LedgerCounts {
   orders: number;

@@ -1,5 +1,4 @@
 import {
-  LunasError,
   parseInput,
   qualifiedName,
   quoteIdentifier,
@@ -184,7 +183,7 @@ export class PostgresLedgerStore implements LedgerStore {
     return rows[0] ? toOrder(rows[0]) : null;
   }
 
-  async attachSession(orderId: string, sessionId: string, attempt = 1): Promise<AttachOutcome> {
+  async attachSession(orderId: string, sessionId: string): Promise<AttachOutcome> {
     const { id, sessionId: sid } = this.#col;
     try {
       const { rows } = await this.#db.query<OrderRow>(
@@ -205,14 +204,8 @@ export class PostgresLedgerStore implements LedgerStore {
     if (order.sessionId !== null) return { status: "conflict", order };
     const holder = await this.findOrderBySession(sessionId);
     if (holder) return { status: "session_taken", otherOrderId: holder.id };
-    // Released between our update and this read: try once more.
-    if (attempt >= 5) {
-      throw new LunasError(
-        "LEDGER_CONTENDED",
-        `Session ${sessionId} kept changing hands while attaching it to order ${orderId}; retry`,
-      );
-    }
-    return this.attachSession(orderId, sessionId, attempt + 1);
+    // Released between our update and this read: the ledger tries again.
+    return { status: "contended" };
   }
 
   async replaceSession(orderId: string, expected: string, next: string) {

@@ -184,7 +184,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     return this.#parseOrders("find an order by session", data)[0] ?? null;
   }
 
-  async attachSession(orderId: string, sessionId: string, attempt = 1): Promise<AttachOutcome> {
+  async attachSession(orderId: string, sessionId: string): Promise<AttachOutcome> {
     const { data, error } = await this.#client
       .from(this.#orders)
       .update({ session_id: sessionId })
@@ -204,13 +204,8 @@ export class SupabaseLedgerStore implements LedgerStore {
     if (order.sessionId !== null) return { status: "conflict", order };
     const holder = await this.findOrderBySession(sessionId);
     if (holder) return { status: "session_taken", otherOrderId: holder.id };
-    if (attempt >= 5) {
-      throw new LunasError(
-        "LEDGER_CONTENDED",
-        `Session ${sessionId} kept changing hands while attaching it to order ${orderId}; retry`,
-      );
-    }
-    return this.attachSession(orderId, sessionId, attempt + 1);
+    // Released between our update and this read: the ledger tries again.
+    return { status: "contended" };
   }
 
   async replaceSession(orderId: string, expected: string, next: string) {

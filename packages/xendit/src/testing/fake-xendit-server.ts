@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
 import { z } from "zod";
@@ -22,6 +22,12 @@ export interface FakeXenditServerOptions {
   /** Session lifetime when the request has no `expires_at`. Default 24 h. */
   sessionTtlMs?: number;
   businessId?: string;
+}
+
+/** Options of `FakeXenditServer.create`, the in-process fake: no port, only its handler. */
+export interface FakeXenditHandlerOptions extends FakeXenditServerOptions {
+  /** The base URL it answers as (in `payment_link_url`, `invoice_url`). Default `https://fake.xendit.test`. */
+  url?: string;
 }
 
 export interface RecordedRequest {
@@ -65,6 +71,7 @@ const serverOptionsSchema = z.strictObject({
   sessionTtlMs: z.number().int().positive().optional(),
   businessId: z.string().min(1).optional(),
 });
+const handlerOptionsSchema = serverOptionsSchema.extend({ url: z.url().optional() });
 const deliveryOptionsSchema = z.strictObject({
   times: z.number().int().positive().optional(),
   concurrent: z.boolean().optional(),
@@ -77,19 +84,32 @@ const completionSchema = z.strictObject({
   channelCode: z.string().min(1).optional(),
 });
 
-const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-};
+const json = (status: number, body: unknown) => Response.json(body, { status });
 
-const error = (res: ServerResponse, status: number, code: string, message: string) =>
-  json(res, status, { error_code: code, message });
+const error = (status: number, code: string, message: string) =>
+  json(status, { error_code: code, message });
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
   return text === "" ? undefined : JSON.parse(text);
+}
+
+/** Node's request as a Web `Request`, so one handler serves both. */
+async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for await (const chunk of req) chunks.push(chunk as Uint8Array<ArrayBuffer>);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", base), {
+    method,
+    headers,
+    ...(hasBody ? { body: new Blob(chunks) } : {}),
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -97,7 +117,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A Xendit stand-in on real HTTP (127.0.0.1, a free port) for tests and demos:
+ * A Xendit stand-in for tests and demos, as a Web handler (`fetch`, `handle`:
+ * `Request` -> `Response`, so it runs wherever the client runs; `create()`)
+ * or served on real HTTP (127.0.0.1, a free port; `start()`):
  * Payment Sessions create / get / cancel and legacy invoices create / get, with
  * Basic auth and idempotency keys checked like Xendit does; moves sessions to
  * COMPLETED or EXPIRED and delivers the matching webhooks with the callback
@@ -110,7 +132,7 @@ export class FakeXenditServer {
   /** Every API request received, in order (for assertions). */
   readonly requests: RecordedRequest[] = [];
 
-  readonly #server: Server;
+  #server: Server | undefined;
   readonly #options: Required<Omit<FakeXenditServerOptions, "secretKey" | "callbackToken">>;
   readonly #sessions = new Map<string, PaymentSession>();
   readonly #invoices = new Map<string, Invoice>();
@@ -118,8 +140,7 @@ export class FakeXenditServer {
   readonly #failures: InjectedFailure[] = [];
   #counter = 0;
 
-  private constructor(server: Server, url: string, options: FakeXenditServerOptions) {
-    this.#server = server;
+  private constructor(url: string, options: FakeXenditServerOptions) {
     this.url = url;
     this.secretKey = options.secretKey ?? "xnd_development_fake";
     this.callbackToken = options.callbackToken ?? "fake-callback-token";
@@ -131,22 +152,55 @@ export class FakeXenditServer {
     };
   }
 
+  /**
+   * The fake without a port: give `fake.fetch` to the client
+   * (`createXenditClient({ secretKey: fake.secretKey, baseUrl: fake.url, fetch: fake.fetch })`).
+   * Runs on any runtime with `fetch` (Node, Deno, Bun, workers).
+   */
+  static create(options: FakeXenditHandlerOptions = {}): FakeXenditServer {
+    const { url, ...rest } = parseInput(handlerOptionsSchema, options, "FakeXenditServer options");
+    return new FakeXenditServer(
+      (url ?? "https://fake.xendit.test").replace(/\/$/, ""),
+      rest as FakeXenditServerOptions,
+    );
+  }
+
+  /** The same handler served on 127.0.0.1 at a free port (Node's `node:http`, loaded only here). */
   static async start(options: FakeXenditServerOptions = {}): Promise<FakeXenditServer> {
     parseInput(serverOptionsSchema, options, "FakeXenditServer options");
+    const { createServer } = await import("node:http");
     let fake: FakeXenditServer | undefined;
     const server = createServer((req, res) => {
-      if (!fake) {
-        error(res, 503, "SERVER_STARTING", "The fake Xendit server is still starting");
-        return;
-      }
-      fake.#handle(req, res).catch((cause: unknown) => {
-        if (!res.headersSent) error(res, 500, "SERVER_ERROR", String(cause));
-      });
+      const answer = async () => {
+        if (!fake) return error(503, "SERVER_STARTING", "The fake Xendit server is still starting");
+        return fake.handle(await toRequest(req, fake.url));
+      };
+      answer()
+        .catch((cause: unknown) => error(500, "SERVER_ERROR", String(cause)))
+        .then(async (response) => {
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(new Uint8Array(await response.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeXenditServer(server, `http://127.0.0.1:${port}`, options);
+    fake = new FakeXenditServer(`http://127.0.0.1:${port}`, options);
+    fake.#server = server;
     return fake;
+  }
+
+  /** `fetch`'s shape over `handle`, for a client's `fetch` option. */
+  readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+    this.handle(new Request(input, init));
+
+  /** Answers one API request as Xendit would; never throws (a fault answers 500 SERVER_ERROR). */
+  async handle(request: Request): Promise<Response> {
+    try {
+      return await this.#handle(request);
+    } catch (cause) {
+      return error(500, "SERVER_ERROR", String(cause));
+    }
   }
 
   /** All sessions, oldest first (copies). */
@@ -249,10 +303,13 @@ export class FakeXenditServer {
     return results;
   }
 
+  /** Stops the HTTP server of `start()`; nothing to do for `create()`. */
   close(): Promise<void> {
+    const server = this.#server;
+    if (!server) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#server.close((cause) => (cause ? reject(cause) : resolve()));
-      this.#server.closeAllConnections();
+      server.close((cause) => (cause ? reject(cause) : resolve()));
+      server.closeAllConnections();
     });
   }
 
@@ -291,19 +348,16 @@ export class FakeXenditServer {
     return `${prefix}-${this.#counter.toString().padStart(24, "0")}`;
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? "GET";
-    const path = new URL(req.url ?? "/", this.url).pathname;
+  async #handle(request: Request): Promise<Response> {
+    const method = request.method;
+    const path = new URL(request.url).pathname;
     let body: unknown;
     try {
-      body = await readJson(req);
+      body = await readJson(request);
     } catch {
-      return error(res, 400, "API_VALIDATION_ERROR", "Body is not valid JSON");
+      return error(400, "API_VALIDATION_ERROR", "Body is not valid JSON");
     }
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return typeof value === "string" ? value : null;
-    };
+    const header = (name: string) => request.headers.get(name);
     this.requests.push({
       method,
       path,
@@ -312,31 +366,30 @@ export class FakeXenditServer {
       body,
     });
 
-    const expected = `Basic ${Buffer.from(`${this.secretKey}:`).toString("base64")}`;
+    const expected = `Basic ${btoa(`${this.secretKey}:`)}`;
     if (header("authorization") !== expected) {
-      return error(res, 401, "INVALID_API_KEY", "API key is not authorized for this API service");
+      return error(401, "INVALID_API_KEY", "API key is not authorized for this API service");
     }
     const failure = this.#failures.findIndex((f) => f.method === method && f.path === path);
     if (failure >= 0) {
       const [injected] = this.#failures.splice(failure, 1);
-      return json(res, (injected as InjectedFailure).status, (injected as InjectedFailure).body);
+      return json((injected as InjectedFailure).status, (injected as InjectedFailure).body);
     }
 
     const sessionMatch = /^\/sessions\/([^/]+)(\/cancel)?$/.exec(path);
     if (method === "POST" && path === "/sessions")
-      return this.#createSession(res, body, header("idempotency-key"));
+      return this.#createSession(body, header("idempotency-key"));
     if (sessionMatch && method === "GET" && !sessionMatch[2]) {
       const session = this.#sessions.get(sessionMatch[1] as string);
       return session
-        ? json(res, 200, session)
-        : error(res, 404, "DATA_NOT_FOUND", "Payment session not found");
+        ? json(200, session)
+        : error(404, "DATA_NOT_FOUND", "Payment session not found");
     }
     if (sessionMatch && method === "POST" && sessionMatch[2]) {
       const session = this.#sessions.get(sessionMatch[1] as string);
-      if (!session) return error(res, 404, "DATA_NOT_FOUND", "Payment session not found");
+      if (!session) return error(404, "DATA_NOT_FOUND", "Payment session not found");
       if (session.status !== "ACTIVE") {
         return error(
-          res,
           400,
           "INVALID_SESSION_STATUS",
           `Only ACTIVE sessions can be cancelled; this one is ${session.status}`,
@@ -344,26 +397,25 @@ export class FakeXenditServer {
       }
       session.status = "CANCELED";
       session.updated = this.#now();
-      return json(res, 200, session);
+      return json(200, session);
     }
     if (method === "POST" && path === "/v2/invoices")
-      return this.#createInvoice(res, body, header("idempotency-key"));
+      return this.#createInvoice(body, header("idempotency-key"));
     const invoiceMatch = /^\/v2\/invoices\/([^/]+)$/.exec(path);
     if (invoiceMatch && method === "GET") {
       const invoice = this.#invoices.get(invoiceMatch[1] as string);
       return invoice
-        ? json(res, 200, invoice)
-        : error(res, 404, "INVOICE_NOT_FOUND_ERROR", "Invoice not found");
+        ? json(200, invoice)
+        : error(404, "INVOICE_NOT_FOUND_ERROR", "Invoice not found");
     }
-    return error(res, 404, "NOT_FOUND", `The fake Xendit server has no ${method} ${path}`);
+    return error(404, "NOT_FOUND", `The fake Xendit server has no ${method} ${path}`);
   }
 
-  #createSession(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
+  #createSession(body: unknown, idempotencyKey: string | null): Response {
     if (idempotencyKey && this.#options.honourIdempotency) {
       const existing = this.#byIdempotencyKey.get(`session:${idempotencyKey}`);
       if (existing) {
-        json(res, 201, this.#sessions.get(existing));
-        return;
+        return json(201, this.#sessions.get(existing));
       }
     }
     if (
@@ -373,13 +425,11 @@ export class FakeXenditServer {
       typeof body.currency !== "string" ||
       typeof body.country !== "string"
     ) {
-      error(
-        res,
+      return error(
         400,
         "API_VALIDATION_ERROR",
         "reference_id, amount, currency and country are required",
       );
-      return;
     }
     const now = this.#options.clock.now();
     const at = new Date(now).toISOString();
@@ -406,15 +456,14 @@ export class FakeXenditServer {
     delete (session as Record<string, unknown>).customer;
     this.#sessions.set(id, session);
     if (idempotencyKey) this.#byIdempotencyKey.set(`session:${idempotencyKey}`, id);
-    json(res, 201, session);
+    return json(201, session);
   }
 
-  #createInvoice(res: ServerResponse, body: unknown, idempotencyKey: string | null): void {
+  #createInvoice(body: unknown, idempotencyKey: string | null): Response {
     if (idempotencyKey && this.#options.honourIdempotency) {
       const existing = this.#byIdempotencyKey.get(`invoice:${idempotencyKey}`);
       if (existing) {
-        json(res, 200, this.#invoices.get(existing));
-        return;
+        return json(200, this.#invoices.get(existing));
       }
     }
     if (
@@ -422,8 +471,7 @@ export class FakeXenditServer {
       typeof body.external_id !== "string" ||
       typeof body.amount !== "number"
     ) {
-      error(res, 400, "API_VALIDATION_ERROR", "external_id and amount are required");
-      return;
+      return error(400, "API_VALIDATION_ERROR", "external_id and amount are required");
     }
     const now = this.#options.clock.now();
     const at = new Date(now).toISOString();
@@ -444,6 +492,6 @@ export class FakeXenditServer {
     };
     this.#invoices.set(id, invoice);
     if (idempotencyKey) this.#byIdempotencyKey.set(`invoice:${idempotencyKey}`, id);
-    json(res, 200, invoice);
+    return json(200, invoice);
   }
 }

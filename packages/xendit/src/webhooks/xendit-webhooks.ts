@@ -10,6 +10,8 @@ import {
   InvalidArgumentError,
   idempotencyStoreSchema,
   parseInput,
+  WebhookHandlerError,
+  type WebhookOutcome,
 } from "@lunas/core";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
@@ -166,97 +168,88 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
 
   const runHandlers = async (event: XenditEvent) => {
     const list = handlers.get(event.event) ?? [];
-    for (const handler of list) await handler(event);
+    try {
+      for (const handler of list) await handler(event);
+    } catch (error) {
+      // Marked as the app's failure (500 HANDLER_FAILED), not the store's (INTERNAL_ERROR).
+      throw new WebhookHandlerError(error);
+    }
     return { handlers: list.length };
   };
+
+  /**
+   * The one path every event takes, from `receive()` and from `handler`:
+   * claim the key, run the handlers once, and tell `onError` about anything
+   * that failed here. A concurrent duplicate (409) and a changed payload (422)
+   * are Xendit's retries, not failures, so they are not reported.
+   */
+  async function receiveKnown(
+    event: XenditEvent,
+    key: string,
+  ): Promise<WebhookOutcome<{ handlers: number }>> {
+    try {
+      return await processor.run(key, fingerprintOf(event), () => runHandlers(event));
+    } catch (error) {
+      if (
+        !(error instanceof IdempotencyInProgressError) &&
+        !(error instanceof IdempotencyPayloadMismatchError)
+      ) {
+        const cause = error instanceof WebhookHandlerError ? error.cause : error;
+        await reportError(cause, { event: event.event, key });
+      }
+      throw error;
+    }
+  }
+
+  // Unknown events are acknowledged without a claim: reporting them again on a
+  // redelivery is harmless, and a key for an event without a schema would be a guess.
+  async function receiveUnknown(unknown: UnknownXenditEvent) {
+    for (const unknownHandler of unknownHandlers) {
+      try {
+        await unknownHandler(unknown);
+      } catch (error) {
+        await reportError(error, {});
+      }
+    }
+    return { result: { handlers: unknownHandlers.length }, replayed: false };
+  }
 
   async function receive(input: XenditEvent): Promise<ReceiveResult> {
     // Events from elsewhere (a queue, a test) get the same check a delivery gets before a handler sees them.
     const event = parseXenditEvent(input);
     const key = dedupeKeyOf(event);
-    const { replayed } = await processor.run(key, fingerprintOf(event), () => runHandlers(event));
-    return { key, replayed };
+    try {
+      const { replayed } = await receiveKnown(event, key);
+      return { key, replayed };
+    } catch (error) {
+      // A caller of receive() sees what its handler threw, as it would calling it directly.
+      throw error instanceof WebhookHandlerError ? error.cause : error;
+    }
   }
 
   const verify = (request: HeadersLike): boolean =>
     matchesAnyToken(headerValue(request, CALLBACK_TOKEN_HEADER), tokens);
 
-  // What onError is told about a request's event, once it parsed; never the token.
-  const contexts = new WeakMap<Request, WebhookErrorContext>();
-  // Handler errors are reported with their context inside `handle`; core's
-  // onError sees them again and must not report them twice.
-  const reported = new WeakSet<object>();
-
+  // verify -> parse once -> the same receive path as receive(); onError is told
+  // inside that path, so the endpoint passes no onError of its own: what fails
+  // before it (token, body, JSON, shape) is the sender's problem, answered 401/400.
   const handler = createWebhookProcessor<ParsedWebhook, { handlers: number }>({
-    processor,
     maxBodyBytes: config.maxBodyBytes,
     verify,
     unauthorizedMessage:
       "Missing or wrong x-callback-token; compare it with the Webhook verification token in the Xendit dashboard",
-    parse: (body, request) => {
-      const parsed = parseXenditWebhook(body);
-      if (parsed.kind === "known") {
-        contexts.set(request, { event: parsed.event.event, key: dedupeKeyOf(parsed.event) });
-      } else {
-        contexts.set(request, {});
-      }
-      return parsed;
-    },
-    // Unknown events are acknowledged without a claim: reporting them again on a
-    // redelivery is harmless, and a key for an event without a schema would be a guess.
+    parse: (body) => parseXenditWebhook(body),
+    // Unknown events are acknowledged without a claim (see receiveUnknown).
     key: (parsed) => (parsed.kind === "known" ? dedupeKeyOf(parsed.event) : null),
-    // Only the fields that define the event: a redelivery may carry a new
-    // envelope timestamp and must replay, not answer 422.
-    fingerprint: (parsed) => (parsed.kind === "known" ? fingerprintOf(parsed.event) : null),
-    handle: async (parsed) => {
-      if (parsed.kind === "unknown") {
-        for (const unknownHandler of unknownHandlers) {
-          try {
-            await unknownHandler(parsed.unknown);
-          } catch (error) {
-            await reportError(error, {});
-          }
-        }
-        return { handlers: unknownHandlers.length };
-      }
-      const { event } = parsed;
-      try {
-        return await runHandlers(event);
-      } catch (error) {
-        await reportError(error, { event: event.event, key: dedupeKeyOf(event) });
-        // Rethrown so the answer is 500 and the claim is released for Xendit's retry;
-        // a thrown string is wrapped so the endpoint can tell it was reported already.
-        const failure =
-          typeof error === "object" && error !== null
-            ? error
-            : new Error("A webhook handler threw a non-Error value", { cause: error });
-        reported.add(failure);
-        throw failure;
-      }
-    },
-    respond: ({ event: parsed, replayed }) =>
+    // `key` is null exactly for unknown events (see above).
+    receive: (parsed, key) =>
+      parsed.kind === "unknown"
+        ? receiveUnknown(parsed.unknown)
+        : receiveKnown(parsed.event, key ?? dedupeKeyOf(parsed.event)),
+    respond: ({ event: parsed, key, replayed }) =>
       parsed.kind === "known"
-        ? Response.json({
-            ok: true,
-            event: parsed.event.event,
-            key: dedupeKeyOf(parsed.event),
-            replayed,
-          })
+        ? Response.json({ ok: true, event: parsed.event.event, key, replayed })
         : Response.json({ ok: true, unknown: true, event: parsed.unknown.event }),
-    onError: (error, request) => {
-      const context = contexts.get(request);
-      // Before parse succeeded (bad token, body, JSON or shape) the answer is the
-      // sender's problem; 409 and 422 are Xendit's retries, not failures.
-      if (context === undefined) return;
-      if (reported.has(error as object)) return;
-      if (
-        error instanceof IdempotencyInProgressError ||
-        error instanceof IdempotencyPayloadMismatchError
-      ) {
-        return;
-      }
-      void reportError(error, context);
-    },
   });
 
   return {

@@ -1,6 +1,6 @@
 import { MemoryIdempotencyStore } from "@lunas/core";
 import { ManualClock } from "@lunas/core/testing";
-import { createXenditWebhooks, type WebhookErrorContext } from "@lunas/xendit";
+import { createXenditWebhooks, type WebhookErrorContext, type XenditEvent } from "@lunas/xendit";
 import { describe, expect, it } from "vitest";
 import { loadFixture } from "../fixtures/load-fixture.js";
 import { TOKEN, webhookRequest } from "./webhook-request.js";
@@ -135,5 +135,15 @@ describe("onError", () => {
     expect((await webhooks.handler(webhookRequest(completed))).status).toBe(500);
     expect(order).toEqual(["throwing reporter", "second reporter"]);
     expect(reports).toHaveLength(1);
+  });
+
+  it("receive() takes the delivery's path: a failing handler is reported once and receive() rejects with its error", async () => {
+    const { webhooks, reports } = setup();
+    const failure = new Error("queue down");
+    webhooks.on("payment_session.completed", () => {
+      throw failure;
+    });
+    await expect(webhooks.receive(completed as XenditEvent)).rejects.toBe(failure);
+    expect(reports).toEqual([["queue down", { event: "payment_session.completed", key: KEY }]]);
   });
 });
