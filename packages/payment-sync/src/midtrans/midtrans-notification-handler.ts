@@ -7,6 +7,7 @@ import {
   parseInput,
   portSchema,
   systemClock,
+  type WebhookErrorContext,
 } from "@lunas/core";
 import { z } from "zod";
 import {
@@ -34,8 +35,8 @@ export interface MidtransNotificationHandlerOptions {
   resolveOrder: (
     notification: MidtransNotification,
   ) => { userId: string; itemId: string } | Promise<{ userId: string; itemId: string }>;
-  /** Sees every error behind a non-2xx answer (for logging). */
-  onError?: (error: unknown, request: Request) => void;
+  /** Sees every error behind a non-2xx answer (for logging), with the stage it failed in. */
+  onError?: (error: unknown, context: WebhookErrorContext<MidtransNotification>) => void;
   /** `paidAt` when the notification carries no settlement or transaction time. */
   clock?: Clock;
 }
