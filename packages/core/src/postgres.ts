@@ -8,6 +8,15 @@ export {
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from "./idempotency/postgres-idempotency-store.js";
+export type {
+  PgliteLike,
+  PgliteQueryableLike,
+  PgliteResultsLike,
+  PgPoolClientLike,
+  PgPoolConfigLike,
+  PgPoolLike,
+  PgQueryResultLike,
+} from "./sql/driver-types.js";
 export { readMigrationsDir } from "./sql/migration-files.js";
 export { createPgExecutor } from "./sql/pg-executor.js";
 export type { PgPoolOptions } from "./sql/pg-pool.js";
