@@ -24,10 +24,6 @@ const CASE_TIMEOUT_MS = 5 * 60_000;
 // vitest to load, and declaration files import optional peers' types. A case
 // here that starts passing fails the run until it is taken off this list.
 const pendingIssue9Section6 = new Set([
-  "readme example: @lunas/rapatin",
-  "./testing loads without vitest: @lunas/core",
-  "./testing loads without vitest: @lunas/xendit",
-  "./testing loads without vitest: @lunas/rapatin",
   "typecheck every entry, typescript 5.9",
   "typecheck every entry, typescript 7",
 ]);

@@ -1,13 +1,26 @@
-import { z } from "zod";
-import { parseInput } from "./errors/parse-input.js";
+import { defineMigrations, type MigrateOptions } from "./sql/define-migrations.js";
 import type { SqlExecutor } from "./sql/executor.js";
-import { readMigrationsDir } from "./sql/migration-files.js";
-import { type Migration, runMigrations } from "./sql/migration-runner.js";
+import type { Migration } from "./sql/migration-runner.js";
 
 export {
   PostgresIdempotencyStore,
   type PostgresIdempotencyStoreOptions,
 } from "./idempotency/postgres-idempotency-store.js";
+export {
+  type DefineMigrationsOptions,
+  defineMigrations,
+  type MigrateOptions,
+  type MigrationSet,
+} from "./sql/define-migrations.js";
+export type {
+  PgliteLike,
+  PgliteQueryableLike,
+  PgliteResultsLike,
+  PgPoolClientLike,
+  PgPoolConfigLike,
+  PgPoolLike,
+  PgQueryResultLike,
+} from "./sql/driver-types.js";
 export { readMigrationsDir } from "./sql/migration-files.js";
 export { createPgExecutor } from "./sql/pg-executor.js";
 export type { PgPoolOptions } from "./sql/pg-pool.js";
@@ -18,25 +31,24 @@ export {
   type PostgresTokenStoreOptions,
 } from "./token/postgres-token-store.js";
 
+// Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+const coreMigrationSet = defineMigrations({
+  namespace: "@lunas/core",
+  folder: new URL("../migrations/", import.meta.url),
+  name: "migrateCore",
+});
+
 /** The SQL files of `@lunas/core` (token and idempotency tables), as shipped in `migrations/`. */
 export function coreMigrations(): Promise<Migration[]> {
-  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
-  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+  return coreMigrationSet.migrations();
 }
 
-const migrateOptionsSchema = z.strictObject({ schema: z.string().optional() });
-
 /** Applies `@lunas/core`'s migrations to `schema` (default `public`). */
-export async function migrateCore(
+export function migrateCore(
   executor: SqlExecutor,
-  options: { schema?: string } = {},
+  options: MigrateOptions = {},
 ): Promise<string[]> {
-  const { schema } = parseInput(migrateOptionsSchema, options, "migrateCore options");
-  return runMigrations(executor, {
-    namespace: "@lunas/core",
-    migrations: await coreMigrations(),
-    schema: schema ?? "public",
-  });
+  return coreMigrationSet.migrate(executor, options);
 }
 export {
   createTransactionalProcessor,

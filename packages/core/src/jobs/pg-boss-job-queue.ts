@@ -14,6 +14,7 @@ import {
   WorkerAlreadyRegisteredError,
 } from "./job-queue-errors.js";
 import { PgBossClass, pgBoss11OrLater } from "./pg-boss-class.js";
+import type { PgBossDb, PgBossLike, PgBossOptionsLike } from "./pg-boss-types.js";
 import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pglite-boss-db.js";
 
 /**
@@ -23,9 +24,9 @@ import { createPgliteBossDb, type PgliteBossDb, type PgliteForBoss } from "./pgl
  * configured (then you own it: `stop()` leaves it running).
  */
 export type PgBossJobQueueSource =
-  | PgBoss
+  | PgBossLike
   | { connectionString: string }
-  | { db: PgBoss.Db | PgliteForBoss };
+  | { db: PgBossDb | PgliteForBoss };
 
 export interface PgBossJobQueueOptions {
   /** pg-boss's schema (created on start). Default `pgboss`. Not with a `PgBoss` instance. */
@@ -43,7 +44,7 @@ export interface PgBossJobQueueOptions {
    * More pg-boss constructor options (e.g. `expireInSeconds`, the handler
    * timeout, default 15 min; `max` pool size). Not with a `PgBoss` instance.
    */
-  bossOptions?: Omit<PgBoss.ConstructorOptions, "db" | "connectionString" | "schema">;
+  bossOptions?: PgBossOptionsLike;
   /**
    * Queues created by `start()`. Every queue is otherwise created on first use;
    * on PGlite (one connection) that cannot happen while a caller's transaction
@@ -60,15 +61,15 @@ type OffWorkByName = (name: string, options: { id: string }) => Promise<void>;
 
 const isFunction = (value: unknown) => typeof value === "function";
 
-function isPgBoss(source: unknown): source is PgBoss {
+function isPgBoss(source: unknown): source is PgBossLike {
   const candidate = source as Partial<Record<"send" | "work" | "createQueue", unknown>>;
   return (
     isFunction(candidate?.send) && isFunction(candidate.work) && isFunction(candidate.createQueue)
   );
 }
 
-function isBossDb(db: unknown): db is PgBoss.Db {
-  return isFunction((db as Partial<PgBoss.Db> | undefined)?.executeSql);
+function isBossDb(db: unknown): db is PgBossDb {
+  return isFunction((db as Partial<PgBossDb> | undefined)?.executeSql);
 }
 
 function isPglite(db: unknown): db is PgliteForBoss {
@@ -91,10 +92,10 @@ const optionsSchema = z.strictObject({
 });
 
 const sourceSchema = z.union([
-  z.custom<PgBoss>(isPgBoss),
+  z.custom<PgBossLike>(isPgBoss),
   z.object({ connectionString: z.string().min(1) }),
   z.object({
-    db: z.custom<PgBoss.Db | PgliteForBoss>(
+    db: z.custom<PgBossDb | PgliteForBoss>(
       (db) => isBossDb(db) || isPglite(db),
       "must be a pg-boss Db ({ executeSql }) or a PGlite instance",
     ),
@@ -159,7 +160,9 @@ export class PgBossJobQueue implements JobQueue {
           "schema/bossOptions: configure them on the PgBoss instance you pass",
         ]);
       }
-      this.#boss = parsedSource;
+      // The public type is structural so the declarations need no pg-boss types;
+      // what passed isPgBoss is a pg-boss instance, used through its full API.
+      this.#boss = parsedSource as unknown as PgBoss;
       this.#owned = false;
     } else {
       const base = {
@@ -185,7 +188,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   /** The pg-boss instance, for what the port does not cover (job state, queue sizes). */
-  get boss(): PgBoss {
+  get boss(): PgBossLike {
     return this.#boss;
   }
 

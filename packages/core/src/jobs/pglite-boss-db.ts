@@ -1,13 +1,13 @@
-import type { PGlite } from "@electric-sql/pglite";
-import type PgBoss from "pg-boss";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import type { PgliteQueryableLike } from "../sql/driver-types.js";
 import { pgBoss11OrLater } from "./pg-boss-class.js";
+import type { PgBossDb } from "./pg-boss-types.js";
 
 /** The part of PGlite pg-boss needs: `query` for one statement, `exec` for scripts. */
-export type PgliteForBoss = Pick<PGlite, "query" | "exec">;
+export type PgliteForBoss = PgliteQueryableLike;
 
-export interface PgliteBossDb extends PgBoss.Db {
+export interface PgliteBossDb extends PgBossDb {
   /**
    * Resolves once no statement sent through this adapter is still running.
    * pg-boss completes and fails jobs without awaiting the result; wait for

@@ -1,9 +1,9 @@
-import type { Pool, PoolClient } from "pg";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import type { PgPoolClientLike, PgPoolLike } from "./driver-types.js";
 import type { QueryResult, SqlExecutor } from "./executor.js";
 
-type Queryable = Pick<PoolClient, "query">;
+type Queryable = Pick<PgPoolClientLike, "query">;
 
 function clientExecutor(client: Queryable): SqlExecutor {
   const executor: SqlExecutor = {
@@ -27,8 +27,12 @@ function clientExecutor(client: Queryable): SqlExecutor {
  * `statement_timeout` on it, and attach `pool.on("error")` (or use
  * `createPgPool`, which does both) so a dropped idle connection cannot crash the process.
  */
-export function createPgExecutor(pool: Pool): SqlExecutor {
-  parseInput(portSchema<Pool>("pg Pool", ["query", "connect"]), pool, "createPgExecutor pool");
+export function createPgExecutor(pool: PgPoolLike): SqlExecutor {
+  parseInput(
+    portSchema<PgPoolLike>("pg Pool", ["query", "connect"]),
+    pool,
+    "createPgExecutor pool",
+  );
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await pool.query(text, params as unknown[] | undefined);

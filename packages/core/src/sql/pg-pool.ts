@@ -2,6 +2,7 @@ import pg from "pg";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { callableSchema } from "../input/injected-schemas.js";
+import type { PgPoolLike } from "./driver-types.js";
 
 /** TLS settings, as `pg` passes them to Node's `tls.connect`. */
 export interface PgSslOptions {
@@ -148,8 +149,11 @@ const optionsSchema = z
  * crashing the process (pg emits it on the pool, where nobody awaits it). Takes
  * `pg`'s pool options (TLS, idle timeout, application name, ...), checked up
  * front so a misspelt one is an `INVALID_ARGUMENT` rather than a silent default.
+ *
+ * It returns a real `pg.Pool`, declared as `PgPoolLike` so that the declaration
+ * needs no `pg` types; cast it to `pg.Pool` for the rest of pg's API.
  */
-export function createPgPool(input: PgPoolOptions): pg.Pool {
+export function createPgPool(input: PgPoolOptions): PgPoolLike {
   const {
     onError,
     statementTimeoutMillis,

@@ -1,11 +1,9 @@
-import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import type { PgliteLike, PgliteQueryableLike } from "./driver-types.js";
 import type { QueryResult, SqlExecutor } from "./executor.js";
 
-type PgliteLike = Pick<PGlite, "query" | "exec"> | Pick<Transaction, "query" | "exec">;
-
-function wrap(db: PgliteLike, transaction: SqlExecutor["transaction"]): SqlExecutor {
+function wrap(db: PgliteQueryableLike, transaction: SqlExecutor["transaction"]): SqlExecutor {
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const result = await db.query<R>(text, params as unknown[] | undefined);
@@ -28,9 +26,9 @@ function wrap(db: PgliteLike, transaction: SqlExecutor["transaction"]): SqlExecu
  * with the same SQL as PostgreSQL. PGlite runs one statement at a time, so
  * concurrent callers queue rather than race.
  */
-export function createPgliteExecutor(db: PGlite): SqlExecutor {
+export function createPgliteExecutor(db: PgliteLike): SqlExecutor {
   parseInput(
-    portSchema<PGlite>("PGlite", ["query", "exec", "transaction"]),
+    portSchema<PgliteLike>("PGlite", ["query", "exec", "transaction"]),
     db,
     "createPgliteExecutor database",
   );

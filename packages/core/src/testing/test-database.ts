@@ -1,5 +1,5 @@
-import type pg from "pg";
 import { LunasError } from "../errors/lunas-error.js";
+import type { PgPoolLike } from "../sql/driver-types.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { quoteIdentifier } from "../sql/identifier.js";
 
@@ -12,7 +12,7 @@ export interface TestDatabase {
   /** The schema this test owns; pass it to stores and migrations. */
   schema: string;
   /** The `pg` pool, for PostgreSQL test databases. */
-  pool?: pg.Pool;
+  pool?: PgPoolLike;
   /** The connection string, for PostgreSQL (child processes can reconnect with it). */
   connectionString?: string;
   /** Drops everything this test database created and closes its connections. */

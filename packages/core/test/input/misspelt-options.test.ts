@@ -139,6 +139,15 @@ const withOptions: Record<string, [() => unknown, string]> = {
     () => postgres.migrateCore(executor, { schemma: "shop" } as never),
     "schemma",
   ],
+  "postgres.defineMigrations": [
+    () =>
+      postgres.defineMigrations({
+        namespace: "@acme/widgets",
+        folder: new URL("file:///widgets/migrations/"),
+        nmae: "migrateWidgets",
+      } as never),
+    "nmae",
+  ],
   "supabase.SupabaseTokenStore": [
     () => new supabase.SupabaseTokenStore(supabaseClient(), { timeoutMS: 1 } as never),
     "timeoutMS",

@@ -11,7 +11,8 @@ describe("createPgExecutor on PostgreSQL", () => {
     db = await createPostgresTestSchema("pgexec");
     const connectionString = db.connectionString;
     if (!connectionString) throw new Error("test database has no connection string");
-    pool = createPgPool({ connectionString, max: 2 });
+    // A real pg.Pool at run time; its declared type is structural (no pg types in core's API).
+    pool = createPgPool({ connectionString, max: 2 }) as pg.Pool;
   });
   afterAll(async () => {
     await pool.end();

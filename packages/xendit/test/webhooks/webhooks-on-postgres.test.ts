@@ -23,7 +23,10 @@ beforeAll(async () => {
   await migrateCore(db.executor, { schema: db.schema });
   await migrateXendit(db.executor, { schema: db.schema });
   // A second connection pool stands in for a second server process.
-  secondPool = createPgPool({ connectionString: db.connectionString as string, max: 10 });
+  secondPool = createPgPool({
+    connectionString: db.connectionString as string,
+    max: 10,
+  }) as pg.Pool;
 });
 afterAll(async () => {
   await secondPool.end();
