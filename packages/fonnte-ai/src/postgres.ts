@@ -1,6 +1,5 @@
-import { type Migration, parseInput, runMigrations, type SqlExecutor } from "@lunas/core";
-import { readMigrationsDir } from "@lunas/core/postgres";
-import { z } from "zod";
+import type { Migration, SqlExecutor } from "@lunas/core";
+import { defineMigrations, type MigrateOptions } from "@lunas/core/postgres";
 
 export {
   PostgresIdentityResolver,
@@ -19,23 +18,22 @@ export {
   type PostgresPhoneVerificationStoreOptions,
 } from "./verification/postgres-phone-verification-store.js";
 
+// Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+const fonnteAiMigrationSet = defineMigrations({
+  namespace: "@lunas/fonnte-ai",
+  folder: new URL("../migrations/", import.meta.url),
+  name: "migrateFonnteAi",
+});
+
 /** The SQL files of `@lunas/fonnte-ai` (sessions, rate limits, phone verifications), as shipped in `migrations/`. */
 export function fonnteAiMigrations(): Promise<Migration[]> {
-  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
-  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+  return fonnteAiMigrationSet.migrations();
 }
 
-const migrateOptionsSchema = z.strictObject({ schema: z.string().optional() });
-
 /** Applies `@lunas/fonnte-ai`'s migrations to `schema` (default `public`); returns the ids it applied. */
-export async function migrateFonnteAi(
+export function migrateFonnteAi(
   executor: SqlExecutor,
-  options: { schema?: string } = {},
+  options: MigrateOptions = {},
 ): Promise<string[]> {
-  const { schema } = parseInput(migrateOptionsSchema, options, "migrateFonnteAi options");
-  return runMigrations(executor, {
-    namespace: "@lunas/fonnte-ai",
-    migrations: await fonnteAiMigrations(),
-    schema: schema ?? "public",
-  });
+  return fonnteAiMigrationSet.migrate(executor, options);
 }

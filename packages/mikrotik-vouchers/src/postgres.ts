@@ -1,6 +1,5 @@
-import { type Migration, parseInput, runMigrations, type SqlExecutor } from "@lunas/core";
-import { readMigrationsDir } from "@lunas/core/postgres";
-import { z } from "zod";
+import type { Migration, SqlExecutor } from "@lunas/core";
+import { defineMigrations, type MigrateOptions } from "@lunas/core/postgres";
 
 export {
   PostgresVoucherStore,
@@ -8,23 +7,22 @@ export {
   VoucherStoreError,
 } from "./purchases/postgres-voucher-store.js";
 
+// Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+const voucherMigrationSet = defineMigrations({
+  namespace: "@lunas/mikrotik-vouchers",
+  folder: new URL("../migrations/", import.meta.url),
+  name: "migrateMikrotikVouchers",
+});
+
 /** The SQL files of `@lunas/mikrotik-vouchers` (purchases, vouchers, delivery log), as shipped in `migrations/`. */
 export function mikrotikVouchersMigrations(): Promise<Migration[]> {
-  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
-  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+  return voucherMigrationSet.migrations();
 }
 
-const migrateOptionsSchema = z.strictObject({ schema: z.string().optional() });
-
 /** Applies `@lunas/mikrotik-vouchers`'s migrations to `schema` (default `public`); returns the ids it applied. */
-export async function migrateMikrotikVouchers(
+export function migrateMikrotikVouchers(
   executor: SqlExecutor,
-  options: { schema?: string } = {},
+  options: MigrateOptions = {},
 ): Promise<string[]> {
-  const { schema } = parseInput(migrateOptionsSchema, options, "migrateMikrotikVouchers options");
-  return runMigrations(executor, {
-    namespace: "@lunas/mikrotik-vouchers",
-    migrations: await mikrotikVouchersMigrations(),
-    schema: schema ?? "public",
-  });
+  return voucherMigrationSet.migrate(executor, options);
 }

@@ -1,6 +1,5 @@
-import { type Migration, parseInput, runMigrations, type SqlExecutor } from "@lunas/core";
-import { readMigrationsDir } from "@lunas/core/postgres";
-import { z } from "zod";
+import type { Migration, SqlExecutor } from "@lunas/core";
+import { defineMigrations, type MigrateOptions } from "@lunas/core/postgres";
 
 export {
   PostgresEntitlementStore,
@@ -15,23 +14,22 @@ export {
   type XenditLedgerPaymentSourceOptions,
 } from "./payments/xendit-ledger-payment-source.js";
 
+// Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
+const paymentSyncMigrationSet = defineMigrations({
+  namespace: "@lunas/payment-sync",
+  folder: new URL("../migrations/", import.meta.url),
+  name: "migratePaymentSync",
+});
+
 /** The SQL files of `@lunas/payment-sync` (payments and users tables), as shipped in `migrations/`. */
 export function paymentSyncMigrations(): Promise<Migration[]> {
-  // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
-  return readMigrationsDir(new URL("../migrations/", import.meta.url));
+  return paymentSyncMigrationSet.migrations();
 }
 
-const migrateOptionsSchema = z.strictObject({ schema: z.string().optional() });
-
 /** Applies `@lunas/payment-sync`'s migrations to `schema` (default `public`); returns the ids it applied. */
-export async function migratePaymentSync(
+export function migratePaymentSync(
   executor: SqlExecutor,
-  options: { schema?: string } = {},
+  options: MigrateOptions = {},
 ): Promise<string[]> {
-  const { schema } = parseInput(migrateOptionsSchema, options, "migratePaymentSync options");
-  return runMigrations(executor, {
-    namespace: "@lunas/payment-sync",
-    migrations: await paymentSyncMigrations(),
-    schema: schema ?? "public",
-  });
+  return paymentSyncMigrationSet.migrate(executor, options);
 }
