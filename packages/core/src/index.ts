@@ -50,16 +50,6 @@ export {
   createWebhookProcessor,
   type WebhookProcessorOptions,
 } from "./idempotency/webhook-processor.js";
-export type { MethodName } from "./input/injected-schemas.js";
-export {
-  callableSchema,
-  clockSchema,
-  idempotencyStoreSchema,
-  portSchema,
-  sleepSchema,
-  sqlExecutorSchema,
-  tokenStoreSchema,
-} from "./input/injected-schemas.js";
 export type { EnqueueOptions, Job, JobHandler, JobQueue } from "./jobs/job-queue.js";
 export {
   JobHandlerTimeoutError,

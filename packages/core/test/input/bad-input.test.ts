@@ -1,12 +1,10 @@
 import {
-  callableSchema,
   createIdempotentProcessor,
   createWebhookProcessor,
   jwtExpiry,
   MemoryIdempotencyStore,
   MemoryTokenStore,
   parseInput,
-  portSchema,
   realSleep,
   type SqlExecutor,
 } from "@lunas/core";
@@ -19,6 +17,7 @@ import {
 } from "@lunas/core/postgres";
 import { SupabaseTokenStore } from "@lunas/core/supabase";
 import { ManualClock } from "@lunas/core/testing";
+import { callableSchema, portSchema } from "@lunas/core/validation";
 import { createClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
