@@ -1,7 +1,7 @@
-// Schemas for what Lunas packages' public functions accept as injected
-// dependencies (ports, clocks, sleeps, callbacks). They are building blocks for
-// other Lunas packages' input checks, not part of an application's API, so they
-// live on this subpath instead of the main entry.
+// Building blocks for other Lunas packages' input checks: schemas for injected
+// dependencies (ports, clocks, sleeps, callbacks) and the U+0000 rule, so each
+// rule is written once, in core. Not part of an application's API, so they live
+// on this subpath instead of the main entry.
 export {
   callableSchema,
   clockSchema,
@@ -12,3 +12,4 @@ export {
   sqlExecutorSchema,
   tokenStoreSchema,
 } from "./input/injected-schemas.js";
+export { includesNul } from "./input/storable-text.js";

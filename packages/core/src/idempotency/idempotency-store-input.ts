@@ -1,23 +1,17 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { epochMsSchema } from "../input/epoch-ms.js";
+import { toStorableJson } from "../input/storable-json.js";
+import { storableText } from "../input/storable-text.js";
 import { checkIdempotencyKey } from "./idempotency-key.js";
 import type { ClaimRequest } from "./idempotency-store.js";
 
 // Validation shared by every IdempotencyStore adapter, so a bad call fails the
 // same way (INVALID_ARGUMENT) before anything is written, on memory as on SQL.
-const NUL = "\u0000";
-const textSchema = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((value) => !value.includes(NUL), "must not contain U+0000");
-const holderSchema = textSchema(256);
-// The range of a JavaScript Date, so every accepted time has an ISO form for SQL.
-const epochMsSchema = z.number().int().min(0).max(8_640_000_000_000_000);
+const holderSchema = storableText(256);
 const claimSchema = z.object({
-  fingerprint: textSchema(512),
+  fingerprint: storableText(512),
   holder: holderSchema,
   now: epochMsSchema,
   leaseExpiresAt: epochMsSchema,
@@ -45,23 +39,16 @@ export function checkClaimRequest(request: unknown): ClaimRequest {
 /** A result no store can keep (what JSON cannot carry, or U+0000 that jsonb refuses) is refused before any write. */
 export function checkResult(result: unknown): void {
   if (result === undefined) return;
-  let hasNul = false;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(result, (name, value: unknown) => {
-      if (name.includes(NUL) || (typeof value === "string" && value.includes(NUL))) hasNul = true;
-      return value;
-    });
-  } catch (error) {
+  const stored = toStorableJson(result);
+  if (stored.ok) return;
+  if (stored.cause !== undefined) {
     throw new InvalidArgumentError(
       "Invalid idempotency result",
       ["result: must be JSON-serialisable (no BigInt, no cycles)"],
-      { cause: error },
+      { cause: stored.cause },
     );
   }
-  if (json === undefined || hasNul) {
-    throw new InvalidArgumentError("Invalid idempotency result", [
-      "result: must be JSON data without U+0000 (undefined stores no result)",
-    ]);
-  }
+  throw new InvalidArgumentError("Invalid idempotency result", [
+    "result: must be JSON data without U+0000 (undefined stores no result)",
+  ]);
 }

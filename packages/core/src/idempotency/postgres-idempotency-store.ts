@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { sqlExecutorSchema } from "../input/injected-schemas.js";
+import { toSqlTimestamp } from "../input/sql-timestamp.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { claimOutcomeOf } from "./claim-answer.js";
@@ -48,10 +49,6 @@ const COLUMNS =
 
 function toMillis(value: Date | string): number {
   return value instanceof Date ? value.getTime() : Date.parse(value);
-}
-
-function toTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 function toRecord(row: RecordRow): IdempotencyRecord {
@@ -109,9 +106,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           request.key,
           request.fingerprint,
           request.holder,
-          toTimestamp(request.now),
-          toTimestamp(request.leaseExpiresAt),
-          toTimestamp(request.expiresAt),
+          toSqlTimestamp(request.now),
+          toSqlTimestamp(request.leaseExpiresAt),
+          toSqlTimestamp(request.expiresAt),
         ],
       );
       answer = rows[0]?.answer;
@@ -156,7 +153,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         holder,
         result === undefined ? null : JSON.stringify(result),
         result !== undefined,
-        toTimestamp(expiresAt),
+        toSqlTimestamp(expiresAt),
       ],
     );
     return rows[0]?.completed === true;
@@ -185,7 +182,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     checkEpochMs(now, "idempotency purge time");
     const { rowCount } = await this.#executor.query(
       `delete from ${this.#table} where expires_at < $1::timestamptz`,
-      [toTimestamp(now)],
+      [toSqlTimestamp(now)],
     );
     return rowCount;
   }

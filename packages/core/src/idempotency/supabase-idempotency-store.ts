@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import { toSqlTimestamp } from "../input/sql-timestamp.js";
 import { claimOutcomeOf } from "./claim-answer.js";
 import type {
   ClaimOutcome,
@@ -51,10 +52,6 @@ const rowSchema = z.object({
 
 const SELECT_RECORD =
   "key,fingerprint,status,holder,lease_expires_at,expires_at,result_json:result::text";
-
-function toTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 // Names reach PostgREST's URL and the RPC's %I quoting; plain identifiers only.
 const identifier = z
@@ -109,9 +106,9 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
         p_key: request.key,
         p_fingerprint: request.fingerprint,
         p_holder: request.holder,
-        p_now: toTimestamp(request.now),
-        p_lease_expires_at: toTimestamp(request.leaseExpiresAt),
-        p_expires_at: toTimestamp(request.expiresAt),
+        p_now: toSqlTimestamp(request.now),
+        p_lease_expires_at: toSqlTimestamp(request.leaseExpiresAt),
+        p_expires_at: toSqlTimestamp(request.expiresAt),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("claim a key", error);
@@ -143,7 +140,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
         p_holder: holder,
         p_result: result === undefined ? null : result,
         p_has_result: result !== undefined,
-        p_expires_at: toTimestamp(expiresAt),
+        p_expires_at: toSqlTimestamp(expiresAt),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("complete a key", error);
@@ -193,7 +190,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     const { count, error } = await this.#client
       .from(this.#table)
       .delete({ count: "exact" })
-      .lt("expires_at", toTimestamp(now))
+      .lt("expires_at", toSqlTimestamp(now))
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("purge expired keys", error);
     return count ?? 0;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { clockSchema, sqlExecutorSchema } from "../input/injected-schemas.js";
+import { fromSqlTimestamp, toSqlTimestamp } from "../input/sql-timestamp.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
@@ -15,8 +16,6 @@ import {
   checkLease,
   checkStoredToken,
   checkTokenValue,
-  fromTimestamp,
-  toIso,
 } from "./token-store-input.js";
 
 export interface PostgresTokenStoreOptions {
@@ -77,7 +76,9 @@ export class PostgresTokenStore implements TokenStore {
       [checkKey(key)],
     );
     const row = rows[0];
-    return row ? { value: row.value, expiresAt: fromTimestamp(row.expires_at) } : null;
+    return row
+      ? { value: row.value, expiresAt: fromSqlTimestamp(row.expires_at, "Token store") }
+      : null;
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
@@ -88,7 +89,7 @@ export class PostgresTokenStore implements TokenStore {
        values ($1, $2, $3::timestamptz, $4::timestamptz)
        on conflict (key) do update
          set value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-      [checkedKey, value, toIso(expiresAt), toIso(this.#clock.now())],
+      [checkedKey, value, toSqlTimestamp(expiresAt), toSqlTimestamp(this.#clock.now())],
     );
   }
 
@@ -109,7 +110,13 @@ export class PostgresTokenStore implements TokenStore {
     const lease = checkLease(holder, until);
     const { rows } = await this.#executor.query<{ acquired: boolean }>(
       `select ${this.#acquireLeaseFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz) as acquired`,
-      [this.#table, checkedKey, lease.holder, toIso(lease.until), toIso(this.#clock.now())],
+      [
+        this.#table,
+        checkedKey,
+        lease.holder,
+        toSqlTimestamp(lease.until),
+        toSqlTimestamp(this.#clock.now()),
+      ],
     );
     return rows[0]?.acquired === true;
   }
@@ -124,7 +131,7 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const cutoff = toIso(checkEpochMs(now, "now"));
+    const cutoff = toSqlTimestamp(checkEpochMs(now, "now"));
     const tokens = await this.#executor.query(
       `delete from ${this.#tokens} where expires_at < $1::timestamptz`,
       [cutoff],

@@ -2,6 +2,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { clockSchema, portSchema } from "../input/injected-schemas.js";
+import { fromSqlTimestamp, toSqlTimestamp } from "../input/sql-timestamp.js";
 import { quoteIdentifier } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { TokenStoreError } from "./token-errors.js";
@@ -16,8 +17,6 @@ import {
   checkLease,
   checkStoredToken,
   checkTokenValue,
-  fromTimestamp,
-  toIso,
 } from "./token-store-input.js";
 
 export interface SupabaseTokenStoreOptions {
@@ -104,7 +103,9 @@ export class SupabaseTokenStore implements TokenStore {
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("read a token", error);
     const row = (data as { value: string; expires_at: string }[] | null)?.[0];
-    return row ? { value: row.value, expiresAt: fromTimestamp(row.expires_at) } : null;
+    return row
+      ? { value: row.value, expiresAt: fromSqlTimestamp(row.expires_at, "Token store") }
+      : null;
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
@@ -115,8 +116,8 @@ export class SupabaseTokenStore implements TokenStore {
         {
           key: checkedKey,
           value,
-          expires_at: toIso(expiresAt),
-          updated_at: toIso(this.#clock.now()),
+          expires_at: toSqlTimestamp(expiresAt),
+          updated_at: toSqlTimestamp(this.#clock.now()),
         },
         { onConflict: "key" },
       )
@@ -154,8 +155,8 @@ export class SupabaseTokenStore implements TokenStore {
         p_table: this.#table,
         p_key: checkedKey,
         p_holder: lease.holder,
-        p_until: toIso(lease.until),
-        p_now: toIso(this.#clock.now()),
+        p_until: toSqlTimestamp(lease.until),
+        p_now: toSqlTimestamp(this.#clock.now()),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("acquire a lease", error);
@@ -175,7 +176,7 @@ export class SupabaseTokenStore implements TokenStore {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const cutoff = toIso(checkEpochMs(now, "now"));
+    const cutoff = toSqlTimestamp(checkEpochMs(now, "now"));
     const tokens = await this.#from(this.#table)
       .delete({ count: "exact" })
       .lt("expires_at", cutoff)

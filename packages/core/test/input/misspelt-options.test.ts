@@ -175,6 +175,7 @@ const withoutOptions: Record<string, string> = {
   "main.readBodyWithin": "positional (response, timeoutMs, cut)",
   "validation.callableSchema": "positional (message)",
   "validation.portSchema": "positional (description, methods)",
+  "validation.includesNul": "positional (text)",
   "main.fingerprintPayload": "takes a payload, not options",
   "main.IdempotencyInProgressError": "error class",
   "main.IdempotencyLeaseLostError": "error class",
