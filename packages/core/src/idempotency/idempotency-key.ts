@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "../errors/lunas-error.js";
-import { includesNul } from "../input/storable-text.js";
+import { includesNul, storableText } from "../input/storable-text.js";
 
 /** Longest accepted key: comfortably above provider event ids, well under index limits. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
@@ -21,3 +21,6 @@ export function checkIdempotencyKey(key: unknown): asserts key is string {
     ]);
   }
 }
+
+/** What `holderId()` may return: stores keep it in a 256-character text column. */
+export const idempotencyHolderSchema = storableText(256);

@@ -12,13 +12,6 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
-import {
-  checkClaimRequest,
-  checkEpochMs,
-  checkHolder,
-  checkResult,
-  checkStoreKey,
-} from "./idempotency-store-input.js";
 
 export interface PostgresIdempotencyStoreOptions {
   /** Schema holding the table (where `migrateCore` ran). Default `public`. */
@@ -95,8 +88,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.#function = (name) => qualifiedName(schema, name);
   }
 
-  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
-    const request = checkClaimRequest(input);
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     let answer: unknown;
     try {
       const { rows } = await this.#executor.query<{ answer: unknown }>(
@@ -141,10 +133,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // Decided by holder and status alone: the caller\'s clock is not needed here.
     _now?: number,
   ): Promise<boolean> {
-    checkStoreKey(key);
-    checkHolder(holder);
-    checkResult(result);
-    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { rows } = await this.#executor.query<{ completed: boolean }>(
       `select ${this.#function("lunas_idempotency_complete")}($1, $2, $3, $4::jsonb, $5, $6::timestamptz) as completed`,
       [
@@ -160,8 +148,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string, _now?: number): Promise<void> {
-    checkStoreKey(key);
-    checkHolder(holder);
     await this.#executor.query(
       `select ${this.#function("lunas_idempotency_release")}($1, $2, $3)`,
       [this.#tableName, key, holder],
@@ -169,7 +155,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
-    checkStoreKey(key);
     const { rows } = await this.#executor.query<RecordRow>(
       `select ${COLUMNS} from ${this.#table} where key = $1`,
       [key],
@@ -179,7 +164,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    checkEpochMs(now, "idempotency purge time");
     const { rowCount } = await this.#executor.query(
       `delete from ${this.#table} where expires_at < $1::timestamptz`,
       [toSqlTimestamp(now)],

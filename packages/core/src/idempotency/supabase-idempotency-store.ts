@@ -11,13 +11,6 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
-import {
-  checkClaimRequest,
-  checkEpochMs,
-  checkHolder,
-  checkResult,
-  checkStoreKey,
-} from "./idempotency-store-input.js";
 
 export interface SupabaseIdempotencyStoreOptions {
   /** Default `lunas_idempotency`, as created by migration 0002. */
@@ -98,8 +91,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     this.#timeoutMs = parsed.options.timeoutMs ?? 10_000;
   }
 
-  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
-    const request = checkClaimRequest(input);
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const { data, error } = await this.#client
       .rpc(this.#claimFunction, {
         p_table: this.#table,
@@ -129,10 +121,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     // Decided by holder and status alone: the caller\'s clock is not needed here.
     _now?: number,
   ): Promise<boolean> {
-    checkStoreKey(key);
-    checkHolder(holder);
-    checkResult(result);
-    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { data, error } = await this.#client
       .rpc(this.#completeFunction, {
         p_table: this.#table,
@@ -148,8 +136,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string, _now?: number): Promise<void> {
-    checkStoreKey(key);
-    checkHolder(holder);
     const { error } = await this.#client
       .rpc(this.#releaseFunction, { p_table: this.#table, p_key: key, p_holder: holder })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
@@ -157,7 +143,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
-    checkStoreKey(key);
     const { data, error } = await this.#client
       .from(this.#table)
       .select(SELECT_RECORD)
@@ -186,7 +171,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    checkEpochMs(now, "idempotency purge time");
     const { count, error } = await this.#client
       .from(this.#table)
       .delete({ count: "exact" })
