@@ -8,6 +8,7 @@ export default defineConfig({
     "src/pg-boss.ts",
     "src/testing.ts",
     "src/conformance.ts",
+    "src/validation.ts",
   ],
   format: ["esm", "cjs"],
   dts: true,

@@ -56,16 +56,6 @@ export {
   type WebhookProcessorOptions,
   type WebhookStage,
 } from "./idempotency/webhook-processor.js";
-export type { MethodName } from "./input/injected-schemas.js";
-export {
-  callableSchema,
-  clockSchema,
-  idempotencyStoreSchema,
-  portSchema,
-  sleepSchema,
-  sqlExecutorSchema,
-  tokenStoreSchema,
-} from "./input/injected-schemas.js";
 export type { EnqueueOptions, Job, JobHandler, JobQueue } from "./jobs/job-queue.js";
 export {
   JobHandlerTimeoutError,

@@ -1,4 +1,4 @@
-import { sqlExecutorSchema } from "@lunas/core";
+import { sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 
 /** The arguments every PostgreSQL adapter here takes: an executor and strict options. */

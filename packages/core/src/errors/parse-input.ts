@@ -11,11 +11,6 @@ export function parseInput<S extends z.ZodType>(
   input: unknown,
   what: string,
 ): z.output<S> {
-  // Callers are other packages' entry points; a wrong schema is their bug, but
-  // it should still say so with a code rather than "safeParse is not a function".
-  if (typeof (schema as { safeParse?: unknown } | null)?.safeParse !== "function") {
-    throw new InvalidArgumentError("parseInput needs a zod schema", ["schema: not a zod schema"]);
-  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {

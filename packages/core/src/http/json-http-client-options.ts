@@ -1,11 +1,6 @@
 import { z } from "zod";
-import {
-  abortSignalSchema,
-  callableSchema,
-  clockSchema,
-  portSchema,
-  sleepSchema,
-} from "../input/injected-schemas.js";
+import { abortSignalSchema } from "../input/abort-signal.js";
+import { callableSchema, clockSchema, portSchema, sleepSchema } from "../input/injected-schemas.js";
 import type { Clock, Sleep } from "../time/clock.js";
 import type { TokenProvider } from "../token/token-provider.js";
 import type { HttpClientError, ResponseIssue } from "./http-errors.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
+import { epochMsSchema } from "../input/epoch-ms.js";
 import { callableSchema, clockSchema, idempotencyStoreSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { fingerprintPayload } from "./fingerprint-payload.js";
@@ -9,7 +10,7 @@ import {
   IdempotencyLeaseLostError,
   IdempotencyPayloadMismatchError,
 } from "./idempotency-errors.js";
-import { checkIdempotencyKey } from "./idempotency-key.js";
+import { checkIdempotencyKey, idempotencyHolderSchema } from "./idempotency-key.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
 import { storedForm } from "./stored-result.js";
 
@@ -111,8 +112,10 @@ export function createIdempotentProcessor(
     options,
     "idempotent processor options",
   );
-  // Stores keep whole milliseconds; a clock may read fractions.
-  const nowMs = () => Math.floor(clock.now());
+  // Stores keep whole milliseconds; a clock may read fractions. The injected
+  // clock and holderId are read here, once, so the stores behind can trust
+  // every time and holder they are given.
+  const nowMs = () => parseInput(epochMsSchema, Math.floor(clock.now()), "clock.now() reading");
   let nextPurgeAt = Number.NEGATIVE_INFINITY;
   // Without it expired records are only ever replaced by a claim of the same
   // key, so every store would keep every key it ever saw.
@@ -145,7 +148,7 @@ export function createIdempotentProcessor(
         "idempotent run options",
       )?.keepClaimOn;
       const fingerprint = await fingerprintPayload(payload);
-      const holder = holderId();
+      const holder = parseInput(idempotencyHolderSchema, holderId(), "holderId() result");
       const now = nowMs();
       purgeNowAndThen(now);
       const outcome = await store.claim({

@@ -4,13 +4,6 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
-import {
-  checkClaimRequest,
-  checkEpochMs,
-  checkHolder,
-  checkResult,
-  checkStoreKey,
-} from "./idempotency-store-input.js";
 
 /** Copies through JSON, as a database would: later changes to the caller's object never reach the store. */
 function copyResult(result: unknown): unknown {
@@ -30,8 +23,7 @@ function copyRecord(record: IdempotencyRecord): IdempotencyRecord {
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, IdempotencyRecord>();
 
-  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
-    const request = checkClaimRequest(input);
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const existing = this.#records.get(request.key);
     const replaceable =
       existing === undefined ||
@@ -61,10 +53,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     // Decided by holder and status alone: the caller\'s clock is not needed here.
     _now?: number,
   ): Promise<boolean> {
-    checkStoreKey(key);
-    checkHolder(holder);
-    checkResult(result);
-    checkEpochMs(expiresAt, "idempotency expiresAt");
     const existing = this.#records.get(key);
     if (existing?.status !== "in_progress" || existing.holder !== holder) return false;
     const completed: IdempotencyRecord = { ...existing, status: "completed", expiresAt };
@@ -74,8 +62,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string, _now?: number): Promise<void> {
-    checkStoreKey(key);
-    checkHolder(holder);
     const existing = this.#records.get(key);
     if (existing?.status === "in_progress" && existing.holder === holder) {
       this.#records.delete(key);
@@ -83,13 +69,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
-    checkStoreKey(key);
     const existing = this.#records.get(key);
     return existing === undefined ? null : copyRecord(existing);
   }
 
   async purgeExpired(now: number): Promise<number> {
-    checkEpochMs(now, "idempotency purge time");
     let purged = 0;
     for (const [key, record] of this.#records) {
       if (record.expiresAt < now) {

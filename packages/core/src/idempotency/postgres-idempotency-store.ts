@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { sqlExecutorSchema } from "../input/injected-schemas.js";
+import { toSqlTimestamp } from "../input/sql-timestamp.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { claimOutcomeOf } from "./claim-answer.js";
@@ -11,13 +12,6 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
-import {
-  checkClaimRequest,
-  checkEpochMs,
-  checkHolder,
-  checkResult,
-  checkStoreKey,
-} from "./idempotency-store-input.js";
 
 export interface PostgresIdempotencyStoreOptions {
   /** Schema holding the table (where `migrateCore` ran). Default `public`. */
@@ -48,10 +42,6 @@ const COLUMNS =
 
 function toMillis(value: Date | string): number {
   return value instanceof Date ? value.getTime() : Date.parse(value);
-}
-
-function toTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 function toRecord(row: RecordRow): IdempotencyRecord {
@@ -98,8 +88,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     this.#function = (name) => qualifiedName(schema, name);
   }
 
-  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
-    const request = checkClaimRequest(input);
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     let answer: unknown;
     try {
       const { rows } = await this.#executor.query<{ answer: unknown }>(
@@ -109,9 +98,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
           request.key,
           request.fingerprint,
           request.holder,
-          toTimestamp(request.now),
-          toTimestamp(request.leaseExpiresAt),
-          toTimestamp(request.expiresAt),
+          toSqlTimestamp(request.now),
+          toSqlTimestamp(request.leaseExpiresAt),
+          toSqlTimestamp(request.expiresAt),
         ],
       );
       answer = rows[0]?.answer;
@@ -144,10 +133,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     // Decided by holder and status alone: the caller\'s clock is not needed here.
     _now?: number,
   ): Promise<boolean> {
-    checkStoreKey(key);
-    checkHolder(holder);
-    checkResult(result);
-    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { rows } = await this.#executor.query<{ completed: boolean }>(
       `select ${this.#function("lunas_idempotency_complete")}($1, $2, $3, $4::jsonb, $5, $6::timestamptz) as completed`,
       [
@@ -156,15 +141,13 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         holder,
         result === undefined ? null : JSON.stringify(result),
         result !== undefined,
-        toTimestamp(expiresAt),
+        toSqlTimestamp(expiresAt),
       ],
     );
     return rows[0]?.completed === true;
   }
 
   async release(key: string, holder: string, _now?: number): Promise<void> {
-    checkStoreKey(key);
-    checkHolder(holder);
     await this.#executor.query(
       `select ${this.#function("lunas_idempotency_release")}($1, $2, $3)`,
       [this.#tableName, key, holder],
@@ -172,7 +155,6 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
-    checkStoreKey(key);
     const { rows } = await this.#executor.query<RecordRow>(
       `select ${COLUMNS} from ${this.#table} where key = $1`,
       [key],
@@ -182,10 +164,9 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    checkEpochMs(now, "idempotency purge time");
     const { rowCount } = await this.#executor.query(
       `delete from ${this.#table} where expires_at < $1::timestamptz`,
-      [toTimestamp(now)],
+      [toSqlTimestamp(now)],
     );
     return rowCount;
   }

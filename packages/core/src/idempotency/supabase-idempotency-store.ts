@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
+import { toSqlTimestamp } from "../input/sql-timestamp.js";
 import { claimOutcomeOf } from "./claim-answer.js";
 import type {
   ClaimOutcome,
@@ -10,13 +11,6 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
 } from "./idempotency-store.js";
-import {
-  checkClaimRequest,
-  checkEpochMs,
-  checkHolder,
-  checkResult,
-  checkStoreKey,
-} from "./idempotency-store-input.js";
 
 export interface SupabaseIdempotencyStoreOptions {
   /** Default `lunas_idempotency`, as created by migration 0002. */
@@ -51,10 +45,6 @@ const rowSchema = z.object({
 
 const SELECT_RECORD =
   "key,fingerprint,status,holder,lease_expires_at,expires_at,result_json:result::text";
-
-function toTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 // Names reach PostgREST's URL and the RPC's %I quoting; plain identifiers only.
 const identifier = z
@@ -101,17 +91,16 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     this.#timeoutMs = parsed.options.timeoutMs ?? 10_000;
   }
 
-  async claim(input: ClaimRequest): Promise<ClaimOutcome> {
-    const request = checkClaimRequest(input);
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     const { data, error } = await this.#client
       .rpc(this.#claimFunction, {
         p_table: this.#table,
         p_key: request.key,
         p_fingerprint: request.fingerprint,
         p_holder: request.holder,
-        p_now: toTimestamp(request.now),
-        p_lease_expires_at: toTimestamp(request.leaseExpiresAt),
-        p_expires_at: toTimestamp(request.expiresAt),
+        p_now: toSqlTimestamp(request.now),
+        p_lease_expires_at: toSqlTimestamp(request.leaseExpiresAt),
+        p_expires_at: toSqlTimestamp(request.expiresAt),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("claim a key", error);
@@ -132,10 +121,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     // Decided by holder and status alone: the caller\'s clock is not needed here.
     _now?: number,
   ): Promise<boolean> {
-    checkStoreKey(key);
-    checkHolder(holder);
-    checkResult(result);
-    checkEpochMs(expiresAt, "idempotency expiresAt");
     const { data, error } = await this.#client
       .rpc(this.#completeFunction, {
         p_table: this.#table,
@@ -143,7 +128,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
         p_holder: holder,
         p_result: result === undefined ? null : result,
         p_has_result: result !== undefined,
-        p_expires_at: toTimestamp(expiresAt),
+        p_expires_at: toSqlTimestamp(expiresAt),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("complete a key", error);
@@ -151,8 +136,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string, holder: string, _now?: number): Promise<void> {
-    checkStoreKey(key);
-    checkHolder(holder);
     const { error } = await this.#client
       .rpc(this.#releaseFunction, { p_table: this.#table, p_key: key, p_holder: holder })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
@@ -160,7 +143,6 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyRecord | null> {
-    checkStoreKey(key);
     const { data, error } = await this.#client
       .from(this.#table)
       .select(SELECT_RECORD)
@@ -189,11 +171,10 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    checkEpochMs(now, "idempotency purge time");
     const { count, error } = await this.#client
       .from(this.#table)
       .delete({ count: "exact" })
-      .lt("expires_at", toTimestamp(now))
+      .lt("expires_at", toSqlTimestamp(now))
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("purge expired keys", error);
     return count ?? 0;

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { parseInput } from "../errors/parse-input.js";
 import type { IdempotencyStore } from "../idempotency/idempotency-store.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import type { Clock, Sleep } from "../time/clock.js";
@@ -32,14 +31,8 @@ function hasMethods(value: unknown, methods: readonly string[]): boolean {
 export function callableSchema<F extends AnyFunction = AnyFunction>(
   message = "must be a function",
 ): z.ZodCustom<F, F> {
-  parseInput(z.string().min(1), message, "callableSchema message");
   return z.custom<F>((value) => typeof value === "function", message);
 }
-
-const portArgumentsSchema = z.object({
-  description: z.string().min(1),
-  methods: z.array(z.string().min(1)).min(1),
-});
 
 /**
  * An object implementing the port `T` through `methods` (looked up on the
@@ -50,7 +43,6 @@ export function portSchema<T extends object>(
   description: string,
   methods: readonly MethodName<T>[],
 ): z.ZodCustom<T, T> {
-  parseInput(portArgumentsSchema, { description, methods }, "portSchema arguments");
   return z.custom<T>(
     (value) => hasMethods(value, methods),
     `must implement ${description} (${methods.join(", ")})`,
@@ -61,19 +53,6 @@ export function portSchema<T extends object>(
 export const clockSchema: z.ZodCustom<Clock, Clock> = z.custom<Clock>(
   (value) => hasMethods(value, ["now"]),
   "must be a Clock (an object with now())",
-);
-
-/**
- * An `AbortSignal`, by shape rather than `instanceof` so signals from another
- * realm or runtime (Deno, workers, polyfills) pass. The methods are checked
- * because code holding a signal calls them later, often inside a timer where a
- * TypeError would crash the process instead of rejecting a promise.
- */
-export const abortSignalSchema: z.ZodCustom<AbortSignal, AbortSignal> = z.custom<AbortSignal>(
-  (value) =>
-    hasMethods(value, ["addEventListener", "removeEventListener", "throwIfAborted"]) &&
-    typeof (value as { aborted?: unknown }).aborted === "boolean",
-  "must be an AbortSignal",
 );
 
 /** A `Sleep` function. */

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { sqlExecutorSchema } from "../input/injected-schemas.js";
+import { toStorableJson } from "../input/storable-json.js";
+import { storableText } from "../input/storable-text.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import type { EnqueueOptions } from "./job-queue.js";
 
@@ -16,19 +18,11 @@ export const queueNameSchema = z
     "must be 1-120 letters, digits, _ . : - starting with a letter or digit",
   );
 
-// PostgreSQL's text and jsonb cannot hold it: refused here so memory and pg-boss agree.
-const NUL = "\u0000";
-
 const enqueueSchema = z.object({
   name: queueNameSchema,
   options: z
     .strictObject({
-      singletonKey: z
-        .string()
-        .min(1)
-        .max(255)
-        .refine((key) => !key.includes(NUL), "must not contain U+0000")
-        .optional(),
+      singletonKey: storableText(255).optional(),
       retryLimit: z.number().int().min(0).max(10_000).default(DEFAULT_RETRY_LIMIT),
       // pg-boss stores whole seconds in an int column.
       retryDelaySeconds: z
@@ -73,25 +67,17 @@ export function parseEnqueueInput(
   options: EnqueueOptions | undefined,
 ): EnqueueInput {
   const parsed = parseInput(enqueueSchema, { name, options }, "job");
-  let dataJson: string | undefined;
-  let hasNul = false;
-  try {
-    dataJson = JSON.stringify(data === undefined ? null : data, (key, value: unknown) => {
-      if (key.includes(NUL) || (typeof value === "string" && value.includes(NUL))) hasNul = true;
-      return value;
-    });
-  } catch (error) {
-    throw new InvalidArgumentError("Invalid job", [`data: ${(error as Error).message}`], {
-      cause: error,
-    });
-  }
-  if (dataJson === undefined) {
-    throw new InvalidArgumentError("Invalid job", ["data: must be JSON-serialisable"]);
-  }
-  if (hasNul) {
+  const stored = toStorableJson(data === undefined ? null : data);
+  if (stored.ok) return { name: parsed.name, dataJson: stored.json, options: parsed.options };
+  if (stored.reason === "nul") {
     throw new InvalidArgumentError("Invalid job", ["data: must not contain U+0000"]);
   }
-  return { name: parsed.name, dataJson, options: parsed.options };
+  if (stored.cause === undefined) {
+    throw new InvalidArgumentError("Invalid job", ["data: must be JSON-serialisable"]);
+  }
+  throw new InvalidArgumentError("Invalid job", [`data: ${(stored.cause as Error).message}`], {
+    cause: stored.cause,
+  });
 }
 
 export function parseQueueName(name: unknown): string {

@@ -13,7 +13,8 @@
  */
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
-import { abortSignalSchema, callableSchema, sleepSchema } from "../input/injected-schemas.js";
+import { abortSignalSchema } from "../input/abort-signal.js";
+import { callableSchema, sleepSchema } from "../input/injected-schemas.js";
 import { realSleep, type Sleep } from "../time/clock.js";
 import {
   type BackoffOptions,

@@ -234,46 +234,6 @@ export function idempotencyStoreConformance(name: string, factory: IdempotencySt
       expect(await store.purgeExpired(T0 + 300)).toBe(0);
     });
 
-    it("rejects bad input with INVALID_ARGUMENT and writes nothing", async () => {
-      const invalid = { code: "INVALID_ARGUMENT" };
-      const badClaims: ClaimRequest[] = [
-        request({ key: "" }),
-        request({ key: "k".repeat(513) }),
-        // PostgreSQL text cannot hold U+0000: refused up front on every store alike.
-        request({ key: "xendit:\u0000evt" }),
-        request({ fingerprint: "" }),
-        request({ holder: "" }),
-        request({ now: Number.NaN }),
-        request({ leaseExpiresAt: T0 + 0.5 }),
-        request({ expiresAt: -1 }),
-        { ...request(), key: 42 } as unknown as ClaimRequest,
-      ];
-      for (const bad of badClaims) await expect(store.claim(bad)).rejects.toMatchObject(invalid);
-      expect(await store.purgeExpired(T0 + 1000 * RETENTION)).toBe(0);
-
-      await store.claim(request());
-      const before = await store.get("xendit:evt_1");
-      const cycle: Record<string, unknown> = {};
-      cycle.self = cycle;
-      for (const [key, holder, result, expiresAt] of [
-        ["", "holder-a", 1, T0 + RETENTION],
-        ["xendit:evt_1", "", 1, T0 + RETENTION],
-        ["xendit:evt_1", "holder-a", 1n, T0 + RETENTION],
-        ["xendit:evt_1", "holder-a", cycle, T0 + RETENTION],
-        ["xendit:evt_1", "holder-a", { text: "a\u0000b" }, T0 + RETENTION],
-        ["xendit:evt_1", "holder-a", 1, Number.POSITIVE_INFINITY],
-      ] as const) {
-        await expect(store.complete(key, holder, result, expiresAt, T0)).rejects.toMatchObject(
-          invalid,
-        );
-      }
-      await expect(store.release("", "holder-a", T0)).rejects.toMatchObject(invalid);
-      await expect(store.release("xendit:evt_1", "", T0)).rejects.toMatchObject(invalid);
-      await expect(store.get("")).rejects.toMatchObject(invalid);
-      await expect(store.purgeExpired(Number.NaN)).rejects.toMatchObject(invalid);
-      expect(await store.get("xendit:evt_1")).toEqual(before);
-    });
-
     it("gives exactly one of 50 concurrent holders the key", async () => {
       const outcomes = await Promise.all(
         Array.from({ length: 50 }, (_, i) => store.claim(request({ holder: `holder-${i}` }))),

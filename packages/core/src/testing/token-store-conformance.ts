@@ -108,22 +108,6 @@ export function tokenStoreConformance(
       expect(await store.get("k")).toBeNull();
     });
 
-    it("compareAndDelete rejects a bad key or value with INVALID_ARGUMENT", async () => {
-      await store.set("k", { value: "v", expiresAt: at(1_000) });
-      for (const [key, value] of [
-        ["", "v"],
-        ["k\u0000", "v"],
-        ["k", ""],
-        ["k", "v\u0000"],
-        ["k", 42],
-      ] as const) {
-        await expect(store.compareAndDelete(key, value as string)).rejects.toMatchObject({
-          code: "INVALID_ARGUMENT",
-        });
-      }
-      expect(await store.get("k")).toEqual({ value: "v", expiresAt: at(1_000) });
-    });
-
     it("keeps keys apart, including ones that differ only in case or spacing", async () => {
       const keys = ["a", "A", "a ", "a:b", "a%", "a_"];
       for (const [i, key] of keys.entries()) {
@@ -135,25 +119,6 @@ export function tokenStoreConformance(
         if (key === "a") continue;
         expect(await store.get(key)).toEqual({ value: `v${i}`, expiresAt: at(1_000 + i) });
       }
-    });
-
-    it("rejects bad input with INVALID_ARGUMENT and writes nothing", async () => {
-      await expect(store.get("")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-      await expect(store.set("k", { value: "v", expiresAt: Number.NaN })).rejects.toMatchObject({
-        code: "INVALID_ARGUMENT",
-      });
-      await expect(store.set("k", { value: "", expiresAt: at(1_000) })).rejects.toMatchObject({
-        code: "INVALID_ARGUMENT",
-      });
-      // PostgreSQL text cannot hold U+0000: refused up front on every store alike.
-      await expect(store.get("k\u0000")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-      await expect(
-        store.set("k\u0000", { value: "v", expiresAt: at(1_000) }),
-      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-      await expect(
-        store.set("k", { value: "v\u0000", expiresAt: at(1_000) }),
-      ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
-      expect(await store.get("k")).toBeNull();
     });
 
     it("deleteExpired removes what expired before `now` and keeps the rest", async (ctx) => {
@@ -244,20 +209,6 @@ export function tokenStoreConformance(
           Array.from({ length: 20 }, (_, i) => acquire("contended", `holder-${i}`, at(30_000))),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
-      });
-
-      it("rejects a bad holder or deadline with INVALID_ARGUMENT", async () => {
-        const { acquire } = lease();
-        await expect(acquire("k", "", at(1_000))).rejects.toMatchObject({
-          code: "INVALID_ARGUMENT",
-        });
-        await expect(acquire("k", "one\u0000", at(1_000))).rejects.toMatchObject({
-          code: "INVALID_ARGUMENT",
-        });
-        await expect(acquire("k", "one", Number.POSITIVE_INFINITY)).rejects.toMatchObject({
-          code: "INVALID_ARGUMENT",
-        });
-        expect(await acquire("k", "two", at(1_000))).toBe(true);
       });
     });
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
-import { abortSignalSchema } from "../input/injected-schemas.js";
+import { abortSignalSchema } from "../input/abort-signal.js";
 
 /** Milliseconds since the epoch. Injected everywhere so tests control time instead of sleeping. */
 export interface Clock {

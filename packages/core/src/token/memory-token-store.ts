@@ -3,13 +3,6 @@ import { parseInput } from "../errors/parse-input.js";
 import { clockSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
-import {
-  checkEpochMs,
-  checkKey,
-  checkLease,
-  checkStoredToken,
-  checkTokenValue,
-} from "./token-store-input.js";
 
 export interface MemoryTokenStoreOptions {
   /** Decides whether a lease ran out. Default: the system clock. */
@@ -35,44 +28,40 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async get(key: string): Promise<StoredToken | null> {
-    const token = this.#tokens.get(checkKey(key));
+    const token = this.#tokens.get(key);
     return token ? { ...token } : null;
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
-    const checkedKey = checkKey(key);
-    const { value, expiresAt } = checkStoredToken(token);
-    this.#tokens.set(checkedKey, { value, expiresAt });
+    const { value, expiresAt } = token;
+    this.#tokens.set(key, { value, expiresAt });
   }
 
   async delete(key: string): Promise<void> {
-    this.#tokens.delete(checkKey(key));
+    this.#tokens.delete(key);
   }
 
   async compareAndDelete(key: string, value: string): Promise<boolean> {
-    const checkedKey = checkKey(key);
-    if (this.#tokens.get(checkedKey)?.value !== checkTokenValue(value)) return false;
-    return this.#tokens.delete(checkedKey);
+    if (this.#tokens.get(key)?.value !== value) return false;
+    return this.#tokens.delete(key);
   }
 
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
-    const checkedKey = checkKey(key);
-    const lease = checkLease(holder, until);
-    const current = this.#leases.get(checkedKey);
+    const lease = { holder, until };
+    const current = this.#leases.get(key);
     if (current && current.holder !== lease.holder && current.until > this.#clock.now()) {
       return false;
     }
-    this.#leases.set(checkedKey, lease);
+    this.#leases.set(key, lease);
     return true;
   }
 
   async releaseLease(key: string, holder: string): Promise<void> {
-    const checkedKey = checkKey(key);
-    if (this.#leases.get(checkedKey)?.holder === holder) this.#leases.delete(checkedKey);
+    if (this.#leases.get(key)?.holder === holder) this.#leases.delete(key);
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const cutoff = checkEpochMs(now, "now");
+    const cutoff = now;
     let removed = 0;
     for (const [key, token] of this.#tokens) {
       if (token.expiresAt < cutoff) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { clockSchema, sqlExecutorSchema } from "../input/injected-schemas.js";
+import { fromSqlTimestamp, toSqlTimestamp } from "../input/sql-timestamp.js";
 import type { SqlExecutor } from "../sql/executor.js";
 import { qualifiedName } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
@@ -9,15 +10,6 @@ import {
   DELETE_TOKEN_IF_VALUE_FUNCTION,
 } from "./token-sql-functions.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
-import {
-  checkEpochMs,
-  checkKey,
-  checkLease,
-  checkStoredToken,
-  checkTokenValue,
-  fromTimestamp,
-  toIso,
-} from "./token-store-input.js";
 
 export interface PostgresTokenStoreOptions {
   /** Schema holding the tables and functions of `@lunas/core`'s migrations. Default `public`. */
@@ -74,57 +66,62 @@ export class PostgresTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | null> {
     const { rows } = await this.#executor.query<{ value: string; expires_at: unknown }>(
       `select value, expires_at from ${this.#tokens} where key = $1`,
-      [checkKey(key)],
+      [key],
     );
     const row = rows[0];
-    return row ? { value: row.value, expiresAt: fromTimestamp(row.expires_at) } : null;
+    return row
+      ? { value: row.value, expiresAt: fromSqlTimestamp(row.expires_at, "Token store") }
+      : null;
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
-    const checkedKey = checkKey(key);
-    const { value, expiresAt } = checkStoredToken(token);
+    const { value, expiresAt } = token;
     await this.#executor.query(
       `insert into ${this.#tokens} (key, value, expires_at, updated_at)
        values ($1, $2, $3::timestamptz, $4::timestamptz)
        on conflict (key) do update
          set value = excluded.value, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
-      [checkedKey, value, toIso(expiresAt), toIso(this.#clock.now())],
+      [key, value, toSqlTimestamp(expiresAt), toSqlTimestamp(this.#clock.now())],
     );
   }
 
   async delete(key: string): Promise<void> {
-    await this.#executor.query(`delete from ${this.#tokens} where key = $1`, [checkKey(key)]);
+    await this.#executor.query(`delete from ${this.#tokens} where key = $1`, [key]);
   }
 
   async compareAndDelete(key: string, value: string): Promise<boolean> {
     const { rows } = await this.#executor.query<{ removed: boolean }>(
       `select ${this.#compareAndDeleteFunction}($1, $2, $3) as removed`,
-      [this.#table, checkKey(key), checkTokenValue(value)],
+      [this.#table, key, value],
     );
     return rows[0]?.removed === true;
   }
 
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
-    const checkedKey = checkKey(key);
-    const lease = checkLease(holder, until);
+    const lease = { holder, until };
     const { rows } = await this.#executor.query<{ acquired: boolean }>(
       `select ${this.#acquireLeaseFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz) as acquired`,
-      [this.#table, checkedKey, lease.holder, toIso(lease.until), toIso(this.#clock.now())],
+      [
+        this.#table,
+        key,
+        lease.holder,
+        toSqlTimestamp(lease.until),
+        toSqlTimestamp(this.#clock.now()),
+      ],
     );
     return rows[0]?.acquired === true;
   }
 
   async releaseLease(key: string, holder: string): Promise<void> {
-    const checkedKey = checkKey(key);
-    const lease = checkLease(holder, 0);
+    const lease = { holder, until: 0 };
     await this.#executor.query(`delete from ${this.#leases} where key = $1 and holder = $2`, [
-      checkedKey,
+      key,
       lease.holder,
     ]);
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const cutoff = toIso(checkEpochMs(now, "now"));
+    const cutoff = toSqlTimestamp(now);
     const tokens = await this.#executor.query(
       `delete from ${this.#tokens} where expires_at < $1::timestamptz`,
       [cutoff],

@@ -2,6 +2,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { clockSchema, portSchema } from "../input/injected-schemas.js";
+import { fromSqlTimestamp, toSqlTimestamp } from "../input/sql-timestamp.js";
 import { quoteIdentifier } from "../sql/identifier.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { TokenStoreError } from "./token-errors.js";
@@ -10,15 +11,6 @@ import {
   DELETE_TOKEN_IF_VALUE_FUNCTION,
 } from "./token-sql-functions.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
-import {
-  checkEpochMs,
-  checkKey,
-  checkLease,
-  checkStoredToken,
-  checkTokenValue,
-  fromTimestamp,
-  toIso,
-} from "./token-store-input.js";
 
 export interface SupabaseTokenStoreOptions {
   /** Token table; its leases live in `<table>_leases`. Default `lunas_tokens`. */
@@ -100,23 +92,24 @@ export class SupabaseTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | null> {
     const { data, error } = await this.#from(this.#table)
       .select("value,expires_at")
-      .eq("key", checkKey(key))
+      .eq("key", key)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("read a token", error);
     const row = (data as { value: string; expires_at: string }[] | null)?.[0];
-    return row ? { value: row.value, expiresAt: fromTimestamp(row.expires_at) } : null;
+    return row
+      ? { value: row.value, expiresAt: fromSqlTimestamp(row.expires_at, "Token store") }
+      : null;
   }
 
   async set(key: string, token: StoredToken): Promise<void> {
-    const checkedKey = checkKey(key);
-    const { value, expiresAt } = checkStoredToken(token);
+    const { value, expiresAt } = token;
     const { error } = await this.#from(this.#table)
       .upsert(
         {
-          key: checkedKey,
+          key: key,
           value,
-          expires_at: toIso(expiresAt),
-          updated_at: toIso(this.#clock.now()),
+          expires_at: toSqlTimestamp(expiresAt),
+          updated_at: toSqlTimestamp(this.#clock.now()),
         },
         { onConflict: "key" },
       )
@@ -127,19 +120,18 @@ export class SupabaseTokenStore implements TokenStore {
   async delete(key: string): Promise<void> {
     const { error } = await this.#from(this.#table)
       .delete()
-      .eq("key", checkKey(key))
+      .eq("key", key)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("delete a token", error);
   }
 
   async compareAndDelete(key: string, value: string): Promise<boolean> {
-    const checkedKey = checkKey(key);
     // An RPC, not a filtered DELETE: the token travels in the body, never in a logged URL.
     const { data, error } = await this.#db()
       .rpc(DELETE_TOKEN_IF_VALUE_FUNCTION, {
         p_table: this.#table,
-        p_key: checkedKey,
-        p_value: checkTokenValue(value),
+        p_key: key,
+        p_value: value,
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("delete a rejected token", error);
@@ -147,15 +139,14 @@ export class SupabaseTokenStore implements TokenStore {
   }
 
   async acquireLease(key: string, holder: string, until: number): Promise<boolean> {
-    const checkedKey = checkKey(key);
-    const lease = checkLease(holder, until);
+    const lease = { holder, until };
     const { data, error } = await this.#db()
       .rpc(ACQUIRE_TOKEN_LEASE_FUNCTION, {
         p_table: this.#table,
-        p_key: checkedKey,
+        p_key: key,
         p_holder: lease.holder,
-        p_until: toIso(lease.until),
-        p_now: toIso(this.#clock.now()),
+        p_until: toSqlTimestamp(lease.until),
+        p_now: toSqlTimestamp(this.#clock.now()),
       })
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("acquire a lease", error);
@@ -163,19 +154,18 @@ export class SupabaseTokenStore implements TokenStore {
   }
 
   async releaseLease(key: string, holder: string): Promise<void> {
-    const checkedKey = checkKey(key);
-    const lease = checkLease(holder, 0);
+    const lease = { holder, until: 0 };
     // Both filters in one DELETE: only the holder's own lease can go.
     const { error } = await this.#from(`${this.#table}_leases`)
       .delete()
-      .eq("key", checkedKey)
+      .eq("key", key)
       .eq("holder", lease.holder)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("release a lease", error);
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const cutoff = toIso(checkEpochMs(now, "now"));
+    const cutoff = toSqlTimestamp(now);
     const tokens = await this.#from(this.#table)
       .delete({ count: "exact" })
       .lt("expires_at", cutoff)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
+import { epochMsSchema } from "../input/epoch-ms.js";
 import {
   callableSchema,
   clockSchema,
@@ -10,7 +11,7 @@ import { type Clock, realSleep, type Sleep, systemClock } from "../time/clock.js
 import { TokenFetchError, TokenFetchTimeoutError } from "./token-errors.js";
 import { tokenExpiresAt } from "./token-expiry.js";
 import type { StoredToken, TokenStore } from "./token-store.js";
-import { leaseHolderSchema, tokenKeySchema } from "./token-store-input.js";
+import { leaseHolderSchema, tokenKeySchema, tokenValueSchema } from "./token-store-input.js";
 
 /** What a login returns. Expiry: `expiresIn`, else `expiresAt`, else the JWT's `exp`, else `defaultTtlMs`. */
 export interface FetchedToken {
@@ -109,7 +110,8 @@ const optionsSchema = z
   });
 
 const fetchedSchema = z.object({
-  token: z.string().min(1),
+  // Checked here, once, so the store is only ever given a value every backend can keep.
+  token: tokenValueSchema,
   expiresIn: z.number().positive().optional(),
   expiresAt: z.number().positive().optional(),
 });
@@ -214,15 +216,26 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     return parsed.data;
   }
 
+  // The injected clock's reading goes to the store as a time: checked once here
+  // so the store can trust it. Stores keep whole milliseconds; a clock may read fractions.
+  const clockReading = () =>
+    parseInput(epochMsSchema, Math.floor(clock.now()), "clock.now() reading");
+
   async function loginAndStore(): Promise<StoredToken> {
     emit("login");
     const fetched = await fetchWithTimeout();
     // Stores keep whole milliseconds; a clock may read fractions.
-    const now = Math.floor(clock.now());
+    const now = clockReading();
     const token: StoredToken = {
       value: fetched.token,
       expiresAt: tokenExpiresAt(fetched, now, defaultTtlMs),
     };
+    if (!epochMsSchema.safeParse(token.expiresAt).success) {
+      throw new TokenFetchError(
+        key,
+        `Login for token ${JSON.stringify(key)} returned an expiry outside the range of a Date`,
+      );
+    }
     if (token.expiresAt <= now) {
       // Caching it would mean a login on every call; the usual cause is seconds passed as ms.
       throw new TokenFetchError(
@@ -258,7 +271,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const holder = `${holderId}/${lookups}`;
     let announcedWait = false;
     for (;;) {
-      if (await acquireLease.call(store, key, holder, Math.floor(clock.now()) + leaseMs)) {
+      if (await acquireLease.call(store, key, holder, clockReading() + leaseMs)) {
         try {
           // Another process may have stored a token between our read and our lease.
           const again = await store.get(key);

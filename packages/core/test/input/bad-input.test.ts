@@ -1,12 +1,10 @@
 import {
-  callableSchema,
   createIdempotentProcessor,
   createWebhookProcessor,
   jwtExpiry,
   MemoryIdempotencyStore,
   MemoryTokenStore,
   parseInput,
-  portSchema,
   realSleep,
   type SqlExecutor,
 } from "@lunas/core";
@@ -73,16 +71,11 @@ describe("bad input to the helpers other packages build on gives INVALID_ARGUMEN
     await expect(realSleep(1, new AbortController().signal)).resolves.toBeUndefined();
   });
 
-  it("parseInput, callableSchema and portSchema refuse arguments they cannot use", () => {
-    for (const bad of [undefined, null, {}, "schema"]) {
-      expect(() => parseInput(bad as never, 1, "value")).toThrow(invalid);
-    }
+  // The helpers' own arguments are typed and written by Lunas packages, so they
+  // are not checked at run time (no validator of validators); what they check is.
+  it("parseInput returns the parsed value or refuses it with INVALID_ARGUMENT naming the field", () => {
     expect(parseInput(z.number(), 1, "value")).toBe(1);
-    for (const bad of [5, "", {}]) expect(() => callableSchema(bad as never)).toThrow(invalid);
-    expect(() => portSchema(undefined as never, ["get"] as never)).toThrow(invalid);
-    for (const bad of [undefined, [], "get", [5]]) {
-      expect(() => portSchema("Store", bad as never)).toThrow(invalid);
-    }
+    expect(() => parseInput(z.object({ n: z.number() }), { n: "1" }, "value")).toThrow(invalid);
   });
 
   it("migrateCore refuses options that are not an object of known fields, before any SQL", async () => {

@@ -1,21 +1,23 @@
 import {
-  callableSchema,
-  clockSchema,
   type IdempotencyStore,
   InvalidArgumentError,
-  idempotencyStoreSchema,
   MemoryIdempotencyStore,
   MemoryTokenStore,
   parseInput,
-  portSchema,
   realSleep,
-  sleepSchema,
-  sqlExecutorSchema,
   systemClock,
-  tokenStoreSchema,
 } from "@lunas/core";
 import { createPgExecutor, createPgPool } from "@lunas/core/postgres";
 import { ManualClock } from "@lunas/core/testing";
+import {
+  callableSchema,
+  clockSchema,
+  idempotencyStoreSchema,
+  portSchema,
+  sleepSchema,
+  sqlExecutorSchema,
+  tokenStoreSchema,
+} from "@lunas/core/validation";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 

@@ -4,6 +4,7 @@ import * as pgBoss from "@lunas/core/pg-boss";
 import * as postgres from "@lunas/core/postgres";
 import * as supabase from "@lunas/core/supabase";
 import * as testing from "@lunas/core/testing";
+import * as validation from "@lunas/core/validation";
 import { createClient } from "@supabase/supabase-js";
 import { describe, expect, it } from "vitest";
 
@@ -46,6 +47,10 @@ describe("tokenStoreConformance with a misspelt option", () => {
 
 /** entry.export -> a call with one misspelt key, and the key. */
 const withOptions: Record<string, [() => unknown, string]> = {
+  "main.createJsonHttpClient": [
+    () => main.createJsonHttpClient({ baseUrl: "https://api.example.test", timeoutMS: 1 } as never),
+    "timeoutMS",
+  ],
   "main.createTokenProvider": [
     () =>
       main.createTokenProvider({
@@ -172,12 +177,18 @@ const withOptions: Record<string, [() => unknown, string]> = {
 /** Exports that take no options object, or whose options are checked above by other means. */
 const withoutOptions: Record<string, string> = {
   "main.InvalidArgumentError": "error class",
+  "main.HttpApiError": "error class",
+  "main.HttpClientError": "error class",
+  "main.HttpNetworkError": "error class",
+  "main.HttpResponseError": "error class",
+  "main.HttpTimeoutError": "error class",
   "main.LunasError": "error class",
   "main.parseInput": "positional (schema, value, what)",
   "main.ResponseBodyTimeoutError": "error class",
   "main.readBodyWithin": "positional (response, timeoutMs, cut)",
-  "main.callableSchema": "positional (message)",
-  "main.portSchema": "positional (description, methods)",
+  "validation.callableSchema": "positional (message)",
+  "validation.portSchema": "positional (description, methods)",
+  "validation.includesNul": "positional (text)",
   "main.fingerprintPayload": "takes a payload, not options",
   "main.IdempotencyInProgressError": "error class",
   "main.IdempotencyLeaseLostError": "error class",
@@ -225,7 +236,7 @@ const withoutOptions: Record<string, string> = {
   "testing.createPostgrestStandIn": "a TestDatabase spread plus role",
 };
 
-const entries = { main, postgres, supabase, pgBoss, testing, conformance } as Record<
+const entries = { main, postgres, supabase, pgBoss, testing, conformance, validation } as Record<
   string,
   Record<string, unknown>
 >;

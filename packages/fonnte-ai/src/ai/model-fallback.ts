@@ -1,11 +1,5 @@
-import {
-  callableSchema,
-  HttpApiError,
-  HttpClientError,
-  realSleep,
-  type Sleep,
-  sleepSchema,
-} from "@lunas/core";
+import { HttpApiError, HttpClientError, realSleep, type Sleep } from "@lunas/core";
+import { callableSchema, sleepSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { AiProviderError } from "./ai-errors.js";
 import type { AiReply } from "./ai-provider.js";

@@ -1,13 +1,10 @@
+import { type Clock, type IdempotencyStore, type JobQueue, systemClock } from "@lunas/core";
 import {
-  type Clock,
   callableSchema,
   clockSchema,
-  type IdempotencyStore,
   idempotencyStoreSchema,
-  type JobQueue,
   portSchema,
-  systemClock,
-} from "@lunas/core";
+} from "@lunas/core/validation";
 import { z } from "zod";
 import type { AiProvider } from "../ai/ai-provider.js";
 import type { WhatsAppSender } from "../fonnte/whatsapp-sender.js";

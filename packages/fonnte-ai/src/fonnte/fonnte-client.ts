@@ -1,6 +1,5 @@
 import {
   type AnswerVerdict,
-  callableSchema,
   createJsonHttpClient,
   type HttpAnswer,
   HttpApiError,
@@ -13,8 +12,8 @@ import {
   realSleep,
   retry,
   type Sleep,
-  sleepSchema,
 } from "@lunas/core";
+import { callableSchema, sleepSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   FonnteNetworkError,

@@ -1,4 +1,5 @@
-import { LunasError, parseInput, portSchema, quoteIdentifier } from "@lunas/core";
+import { LunasError, parseInput, quoteIdentifier } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { IdentityResolver, ResolvedIdentity, UsersTableOptions } from "./identity-resolver.js";

@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { type Clock, clockSchema, LunasError, parseInput, systemClock } from "@lunas/core";
+import { type Clock, LunasError, parseInput, systemClock } from "@lunas/core";
+import { clockSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { MemorySessionStore, type SessionSnapshot } from "./memory-session-store.js";
 import { chatMessageSchema } from "./session-input.js";

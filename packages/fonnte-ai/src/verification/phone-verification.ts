@@ -1,11 +1,5 @@
-import {
-  type Clock,
-  callableSchema,
-  clockSchema,
-  parseInput,
-  portSchema,
-  systemClock,
-} from "@lunas/core";
+import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { callableSchema, clockSchema, portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { WhatsAppSender } from "../fonnte/whatsapp-sender.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";

@@ -1,20 +1,22 @@
 import {
   type Clock,
-  clockSchema,
   createIdempotentProcessor,
   IdempotencyInProgressError,
   IdempotencyLeaseLostError,
   type IdempotencyStore,
   InvalidArgumentError,
-  idempotencyStoreSchema,
   MemoryIdempotencyStore,
   parseInput,
-  portSchema,
   realSleep,
   type Sleep,
-  sleepSchema,
   systemClock,
 } from "@lunas/core";
+import {
+  clockSchema,
+  idempotencyStoreSchema,
+  portSchema,
+  sleepSchema,
+} from "@lunas/core/validation";
 import { z } from "zod";
 import type { RapatinClient } from "../client/rapatin-client.js";
 import {

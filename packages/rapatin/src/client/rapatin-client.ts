@@ -1,7 +1,5 @@
 import {
   type Clock,
-  callableSchema,
-  clockSchema,
   createJsonHttpClient,
   createTokenProvider,
   HttpApiError,
@@ -11,8 +9,8 @@ import {
   type TokenEvent,
   TokenFetchError,
   type TokenStore,
-  tokenStoreSchema,
 } from "@lunas/core";
+import { callableSchema, clockSchema, tokenStoreSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { loginDataSchema, readRapatinAnswer } from "./envelope.js";
 import { toRapatinError } from "./http-failure.js";

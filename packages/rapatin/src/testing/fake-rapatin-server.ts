@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { clockSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { createScheduleInputSchema } from "../client/schedule-schemas.js";
 

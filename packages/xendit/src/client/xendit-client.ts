@@ -1,6 +1,5 @@
 import {
   type AnswerVerdict,
-  callableSchema,
   createJsonHttpClient,
   type HttpAnswer,
   HttpApiError,
@@ -11,6 +10,7 @@ import {
   HttpTimeoutError,
   parseInput,
 } from "@lunas/core";
+import { callableSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   type CreateInvoiceInput,

@@ -3,8 +3,8 @@ import {
   qualifiedName,
   quoteIdentifier,
   type SqlExecutor,
-  sqlExecutorSchema,
 } from "@lunas/core";
+import { sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   type OrderRow,

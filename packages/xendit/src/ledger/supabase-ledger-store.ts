@@ -1,4 +1,5 @@
-import { LunasError, parseInput, portSchema } from "@lunas/core";
+import { LunasError, parseInput } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { type OrderRow, orderFromRow, type PaymentRow, paymentFromRow } from "./ledger-rows.js";

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { clockSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { Invoice } from "../client/invoice-schemas.js";
 import type { PaymentSession } from "../client/session-schemas.js";

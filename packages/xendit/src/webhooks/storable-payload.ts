@@ -1,4 +1,4 @@
-const NUL = "\u0000";
+import { includesNul } from "@lunas/core/validation";
 
 /**
  * How deeply a webhook body may nest. Xendit's own bodies are a handful of
@@ -41,8 +41,8 @@ export function payloadProblem(value: unknown): PayloadProblem | null {
   const stack: Visit[] = [{ value, depth: 0, key: null, parent: null }];
   for (let visit = stack.pop(); visit !== undefined; visit = stack.pop()) {
     const current = visit.value;
-    const keyHasNul = typeof visit.key === "string" && visit.key.includes(NUL);
-    if (nul === null && (keyHasNul || (typeof current === "string" && current.includes(NUL)))) {
+    const keyHasNul = typeof visit.key === "string" && includesNul(visit.key);
+    if (nul === null && (keyHasNul || (typeof current === "string" && includesNul(current)))) {
       nul = { kind: "nul", path: pathOf(visit), message: NUL_MESSAGE };
     }
     if (typeof current !== "object" || current === null) continue;

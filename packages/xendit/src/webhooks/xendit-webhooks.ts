@@ -1,18 +1,16 @@
 import {
   type Clock,
-  callableSchema,
-  clockSchema,
   createIdempotentProcessor,
   createWebhookProcessor,
   IdempotencyInProgressError,
   IdempotencyPayloadMismatchError,
   type IdempotencyStore,
   InvalidArgumentError,
-  idempotencyStoreSchema,
   parseInput,
   WebhookHandlerError,
   type WebhookOutcome,
 } from "@lunas/core";
+import { callableSchema, clockSchema, idempotencyStoreSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
 import { parseXenditEvent } from "./xendit-event-schema.js";
