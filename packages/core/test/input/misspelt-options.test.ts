@@ -119,10 +119,6 @@ const withOptions: Record<string, [() => unknown, string]> = {
       } as never),
     "idleTimeoutMilis",
   ],
-  "main.createJsonHttpClient": [
-    () => main.createJsonHttpClient({ baseUrl: "https://api.example.com", timeoutMS: 1 } as never),
-    "timeoutMS",
-  ],
   "postgres.createTransactionalProcessor": [
     () => postgres.createTransactionalProcessor({ executor, leaseMS: 1 } as never),
     "leaseMS",
@@ -220,11 +216,6 @@ const withoutOptions: Record<string, string> = {
   "conformance.idempotencyStoreConformance": "positional (name, factory)",
   "conformance.jobQueueConformance": "positional (name, factory)",
   "main.JobQueueTransactionUnsupportedError": "error class",
-  "main.HttpApiError": "error class",
-  "main.HttpClientError": "error class",
-  "main.HttpNetworkError": "error class",
-  "main.HttpResponseError": "error class",
-  "main.HttpTimeoutError": "error class",
   "postgres.TransactionalProcessorError": "error class",
   "testing.FakeUnauthorizedError": "error class",
   "testing.ManualClock": "positional (start)",

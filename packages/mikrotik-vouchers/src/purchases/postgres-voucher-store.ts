@@ -1,10 +1,5 @@
-import {
-  LunasError,
-  parseInput,
-  qualifiedName,
-  type SqlExecutor,
-  sqlExecutorSchema,
-} from "@lunas/core";
+import { LunasError, parseInput, qualifiedName, type SqlExecutor } from "@lunas/core";
+import { sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { type ResolvedVoucherPlan, voucherPlanSchema } from "../codes/voucher-plan.js";
 import type {

@@ -1,4 +1,5 @@
-import { type JobQueue, parseInput, portSchema } from "@lunas/core";
+import { type JobQueue, parseInput } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { VoucherService } from "./voucher-service.js";
 

@@ -1,20 +1,22 @@
 import {
   type Clock,
-  callableSchema,
-  clockSchema,
   createIdempotentProcessor,
   IdempotencyLeaseLostError,
   type IdempotencyStore,
-  idempotencyStoreSchema,
   LunasError,
   parseInput,
-  portSchema,
   realSleep,
   retry,
   type Sleep,
-  sleepSchema,
   systemClock,
 } from "@lunas/core";
+import {
+  callableSchema,
+  clockSchema,
+  idempotencyStoreSchema,
+  portSchema,
+  sleepSchema,
+} from "@lunas/core/validation";
 import { z } from "zod";
 import { CHARSETS } from "../codes/charsets.js";
 import {

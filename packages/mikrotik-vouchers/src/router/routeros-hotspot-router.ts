@@ -1,4 +1,5 @@
-import { parseInput, portSchema } from "@lunas/core";
+import { parseInput } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { RouterOsClient } from "../routeros/routeros-client.js";
 import { RouterOsTrapError } from "../routeros/routeros-errors.js";

@@ -1,15 +1,8 @@
 import { createHash } from "node:crypto";
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import {
-  type Clock,
-  clockSchema,
-  parseInput,
-  realSleep,
-  type Sleep,
-  sleepSchema,
-  systemClock,
-} from "@lunas/core";
+import { type Clock, parseInput, realSleep, type Sleep, systemClock } from "@lunas/core";
+import { clockSchema, sleepSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import { RouterOsConnection, type RouterOsReply } from "./routeros-connection.js";
 import {

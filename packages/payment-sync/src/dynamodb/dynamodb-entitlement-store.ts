@@ -5,7 +5,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { LunasError, parseInput, portSchema } from "@lunas/core";
+import { LunasError, parseInput } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { EntitlementStore, UserEntitlements } from "../entitlements/entitlement-store.js";
 import { callOptions, decodeCursor, encodeCursor, isConditionFailure } from "./dynamodb-cursor.js";

@@ -4,7 +4,8 @@ import {
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { parseInput, portSchema } from "@lunas/core";
+import { parseInput } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { Page, Payment, PaymentSource } from "../payments/payment-source.js";
 import { callOptions, decodeCursor, encodeCursor, isConditionFailure } from "./dynamodb-cursor.js";

@@ -1,4 +1,4 @@
-import { portSchema } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 
 /** A user's record on the entitlement side, as stored: `items` may repeat (that is drift). */
 export interface UserEntitlements {

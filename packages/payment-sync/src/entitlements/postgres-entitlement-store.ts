@@ -1,10 +1,5 @@
-import {
-  parseInput,
-  qualifiedName,
-  quoteIdentifier,
-  type SqlExecutor,
-  sqlExecutorSchema,
-} from "@lunas/core";
+import { parseInput, qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
+import { sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { EntitlementStore, UserEntitlements } from "./entitlement-store.js";
 

@@ -1,14 +1,12 @@
 import {
   type Clock,
-  callableSchema,
-  clockSchema,
   createWebhookProcessor,
   type IdempotentProcessor,
   parseInput,
-  portSchema,
   systemClock,
   type WebhookErrorContext,
 } from "@lunas/core";
+import { callableSchema, clockSchema, portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   type EntitlementStore,

@@ -1,4 +1,4 @@
-import { portSchema } from "@lunas/core";
+import { portSchema } from "@lunas/core/validation";
 
 /** One successful payment: who paid, for what, and when. */
 export interface Payment {

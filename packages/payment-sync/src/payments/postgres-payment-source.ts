@@ -1,13 +1,12 @@
 import {
   type Clock,
-  clockSchema,
   parseInput,
   qualifiedName,
   quoteIdentifier,
   type SqlExecutor,
-  sqlExecutorSchema,
   systemClock,
 } from "@lunas/core";
+import { clockSchema, sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { Page, Payment, PaymentSource } from "./payment-source.js";
 import { SqlPaymentReader } from "./sql-payment-reader.js";

@@ -1,4 +1,5 @@
-import { type Clock, clockSchema, parseInput, systemClock } from "@lunas/core";
+import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { clockSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   type EntitlementStore,

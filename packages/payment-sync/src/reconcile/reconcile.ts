@@ -1,13 +1,5 @@
-import {
-  type Clock,
-  callableSchema,
-  clockSchema,
-  LunasError,
-  parseInput,
-  type Sleep,
-  sleepSchema,
-  systemClock,
-} from "@lunas/core";
+import { type Clock, LunasError, parseInput, type Sleep, systemClock } from "@lunas/core";
+import { callableSchema, clockSchema, sleepSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
   type EntitlementStore,

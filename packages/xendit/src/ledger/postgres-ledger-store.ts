@@ -1,9 +1,4 @@
-import {
-  parseInput,
-  qualifiedName,
-  quoteIdentifier,
-  type SqlExecutor,
-} from "@lunas/core";
+import { parseInput, qualifiedName, quoteIdentifier, type SqlExecutor } from "@lunas/core";
 import { sqlExecutorSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import {
