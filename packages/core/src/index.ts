@@ -74,6 +74,7 @@ export {
 export { type BackoffOptions, computeBackoffDelay } from "./retry/backoff.js";
 export { type RetryInfo, type RetryOptions, retry } from "./retry/retry.js";
 export { RetryExhaustedError } from "./retry/retry-exhausted-error.js";
+export { encodeSecrets, matchesAnySecret } from "./secret/constant-time.js";
 export type { QueryResult, SqlExecutor } from "./sql/executor.js";
 export { qualifiedName, quoteIdentifier } from "./sql/identifier.js";
 export type { Migration, RunMigrationsOptions } from "./sql/migration-runner.js";

@@ -1,14 +1,15 @@
 import {
   createIdempotentProcessor,
+  encodeSecrets,
   IdempotencyInProgressError,
   IdempotencyPayloadMismatchError,
+  matchesAnySecret,
   parseInput,
 } from "@lunas/core";
 import { z } from "zod";
 import { splitReply } from "../format/split-reply.js";
 import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
 import { normalizeIndonesianPhone, toIndonesianMobile } from "../phone/indonesian-phone.js";
-import { encodeSecrets, matchesAnySecret } from "../secret/constant-time.js";
 import {
   type FonnteIncomingMessage,
   type ParsedFonnteWebhook,

@@ -1,11 +1,10 @@
-import { type Clock, parseInput, systemClock } from "@lunas/core";
+import { type Clock, encodeSecrets, matchesAnySecret, parseInput, systemClock } from "@lunas/core";
 import { callableSchema, clockSchema, portSchema } from "@lunas/core/validation";
 import { z } from "zod";
 import type { WhatsAppSender } from "../fonnte/whatsapp-sender.js";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 import { normalizeIndonesianPhone } from "../phone/indonesian-phone.js";
 import type { RateLimiter } from "../rate-limit/rate-limiter.js";
-import { encodeSecrets, matchesAnySecret } from "../secret/constant-time.js";
 import { PhoneVerificationError } from "./phone-verification-errors.js";
 import type { PhoneVerificationStore } from "./phone-verification-store.js";
 
