@@ -158,6 +158,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   const emit = (type: TokenEvent["type"]) => {
     try {
+      // Stryker disable next-line OptionalChaining: without onEvent the TypeError lands in the catch below
       o.onEvent?.({ type, key });
     } catch {
       // An observer's bug must not break logins.
@@ -184,6 +185,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         throw error;
       },
       // Stopped because the login settled first: stay pending, the race is decided.
+      // Stryker disable next-line ArrowFunction: the timer only rejects once stopTimer aborts, after the race
       () => new Promise<never>(() => {}),
     );
     let result: unknown;
@@ -240,6 +242,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     };
     // Logins are rare, so they are a cheap moment to sweep; a failed sweep changes nothing.
     void Promise.resolve()
+      // Stryker disable next-line OptionalChaining: a store without deleteExpired throws into the catch below
       .then(() => store.deleteExpired?.(now))
       .catch(() => {});
     return token;
@@ -251,6 +254,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const stored = await store.get(key);
     if (usable(stored, rejected)) return remember(stored, readAt);
     const { acquireLease, releaseLease } = store;
+    // Stryker disable next-line LogicalOperator: the options schema accepts the two lease methods only together
     if (!acquireLease || !releaseLease) return loginAndStore();
     // Named per lookup, not per process: a store lets a holder re-take its own lease,
     // and two lookups of this process (one begun before an invalidate) must not both win.
