@@ -180,4 +180,38 @@ describe("createTokenProvider: what a mutation run found untested", () => {
     expect(events.filter((type) => type === "wait_for_lease")).toHaveLength(1);
     expect(endpoint.logins).toBe(0);
   });
+  it("a late 401 on the old token keeps the newer token in memory", async () => {
+    let gets = 0;
+    const counting: TokenStore = {
+      get: (key) => {
+        gets += 1;
+        return store.get(key);
+      },
+      set: (key, token) => store.set(key, token),
+      delete: (key) => store.delete(key),
+      compareAndDelete: (key, value) => store.compareAndDelete(key, value),
+    };
+    const tokens = provider({ store: counting });
+    const rejectOld = (old: string) => async (token: string) => {
+      if (token === old) throw Object.assign(new Error("401"), { status: 401 });
+      return token;
+    };
+    const old = await tokens.getToken();
+    // B holds the old token until A has already replaced it.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const b = tokens.withToken(async (token) => {
+      await gate;
+      return rejectOld(old)(token);
+    });
+    const fresh = await tokens.withToken(rejectOld(old));
+    expect(fresh).not.toBe(old);
+    gets = 0;
+    release();
+    expect(await b).toBe(fresh);
+    expect(gets).toBe(0);
+    expect(endpoint.logins).toBe(2);
+  });
 });
