@@ -242,7 +242,6 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     };
     // Logins are rare, so they are a cheap moment to sweep; a failed sweep changes nothing.
     void Promise.resolve()
-      // Stryker disable next-line OptionalChaining: a store without deleteExpired throws into the catch below
       .then(() => store.deleteExpired?.(now))
       .catch(() => {});
     return token;
