@@ -160,6 +160,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   const emit = (type: TokenEvent["type"]) => {
     try {
+      // Stryker disable next-line OptionalChaining: without onEvent the TypeError lands in the catch below
       o.onEvent?.({ type, key });
     } catch {
       // An observer's bug must not break logins.
@@ -186,6 +187,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         throw error;
       },
       // Stopped because the login settled first: stay pending, the race is decided.
+      // Stryker disable next-line ArrowFunction: the timer only rejects once stopTimer aborts, after the race
       () => new Promise<never>(() => {}),
     );
     let result: unknown;
@@ -264,6 +266,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const stored = await store.get(key);
     if (usable(stored, rejected)) return remember(stored, readAt);
     const { acquireLease, releaseLease } = store;
+    // Stryker disable next-line LogicalOperator: the options schema accepts the two lease methods only together
     if (!acquireLease || !releaseLease) return loginAndStore();
     // Named per lookup, not per process: a store lets a holder re-take its own lease,
     // and two lookups of this process (one begun before an invalidate) must not both win.
