@@ -216,6 +216,8 @@ const withoutOptions: Record<string, string> = {
   "conformance.idempotencyStoreConformance": "positional (name, factory)",
   "conformance.jobQueueConformance": "positional (name, factory)",
   "main.JobQueueTransactionUnsupportedError": "error class",
+  "main.matchesAnySecret": "positional (received, expected)",
+  "main.encodeSecrets": "positional (secrets)",
   "postgres.TransactionalProcessorError": "error class",
   "testing.FakeUnauthorizedError": "error class",
   "testing.ManualClock": "positional (start)",
