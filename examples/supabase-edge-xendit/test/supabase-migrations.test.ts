@@ -60,6 +60,7 @@ Deno.test("the migrations apply, with RLS on and no policies on every table", op
       rows.map((r) => r.relname),
       [
         "lunas_idempotency",
+        "lunas_outbox",
         "lunas_tokens",
         "lunas_tokens_leases",
         "orders",
