@@ -1,34 +1,12 @@
-import { readFileSync } from "node:fs";
 import * as core from "@lunas/core";
 import * as xendit from "@lunas/xendit";
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
+import { runReadmeExample } from "../../../../test-support/readme-example.js";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const modules: Record<string, unknown> = { "@lunas/core": core, "@lunas/xendit": xendit };
 
 it("the README's first example runs as pasted", async () => {
-  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error("README has no ts block");
-  // Turn its imports into lookups in the real modules; everything else runs unchanged.
-  const body = block.replace(
-    /import \{([^}]+)\} from "([^"]+)";/g,
-    (_all, names: string, from: string) => {
-      if (!(from in modules)) throw new Error(`README imports ${from}`);
-      return `const {${names}} = modules[${JSON.stringify(from)}];`;
-    },
-  );
-  const logged: unknown[][] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    logged.push(args);
-  });
-  try {
-    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
-      ...args: string[]
-    ) => (modules: Record<string, unknown>) => Promise<void>;
-    await new AsyncFunction("modules", body)(modules);
-  } finally {
-    log.mockRestore();
-  }
+  const logged = await runReadmeExample(new URL("../../README.md", import.meta.url), modules);
   expect(logged[0]).toEqual(["paid:", "order-1", 150000, "paid"]);
   expect(logged[1]).toEqual([
     200,
