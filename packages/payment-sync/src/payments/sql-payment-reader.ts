@@ -10,15 +10,6 @@ export interface PaymentRelation {
   fields: Record<keyof Payment, string>;
 }
 
-interface PaymentRow {
-  payment_id: string;
-  user_id: string;
-  item_id: string;
-  amount: number;
-  paid_at: string;
-  provider: string;
-}
-
 /**
  * The read half shared by the PostgreSQL sources: paying users in keyset pages
  * (an index range scan, never an OFFSET), payments per batch of users.
@@ -41,9 +32,10 @@ export class SqlPaymentReader {
       `select distinct ${user} as user_id from ${from} ${filter([`${user} > $2`])} order by 1 limit $1`,
     ];
     // Milliseconds and UTC spelt out so every driver and time zone reads the same string.
-    this.#paymentsSql = `select ${fields.paymentId}::text as payment_id, ${user}::text as user_id,
-        ${fields.itemId}::text as item_id, ${fields.amount}::float8 as amount,
-        to_char(${fields.paidAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as paid_at,
+    // Columns named as `Payment`'s fields, so a row is returned as it is parsed.
+    this.#paymentsSql = `select ${fields.paymentId}::text as "paymentId", ${user}::text as "userId",
+        ${fields.itemId}::text as "itemId", ${fields.amount}::float8 as amount,
+        to_char(${fields.paidAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "paidAt",
         ${fields.provider}::text as provider
       from ${from} ${filter([`${user}::text = any($1::text[])`])}`;
   }
@@ -62,14 +54,11 @@ export class SqlPaymentReader {
 
   async paymentsOf(userIds: readonly string[]): Promise<Payment[]> {
     if (userIds.length === 0) return [];
-    const { rows } = await this.#executor.query<PaymentRow>(this.#paymentsSql, [userIds]);
-    return rows.map((row) => ({
-      paymentId: row.payment_id,
-      userId: row.user_id,
-      itemId: row.item_id,
-      amount: Number(row.amount),
-      paidAt: row.paid_at,
-      provider: row.provider,
-    }));
+    const { rows } = await this.#executor.query<Payment>(this.#paymentsSql, [userIds]);
+    // Drivers parse float8 to a number; one configured otherwise hands back text.
+    for (const row of rows) {
+      if (typeof row.amount !== "number") row.amount = Number(row.amount);
+    }
+    return rows;
   }
 }

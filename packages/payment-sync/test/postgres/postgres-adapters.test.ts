@@ -1,3 +1,4 @@
+import { createPgExecutor } from "@lunas/core/postgres";
 import {
   createPgliteTestDatabase,
   createPostgresTestSchema,
@@ -12,6 +13,7 @@ import {
   PostgresEntitlementStore,
   PostgresPaymentSource,
 } from "@lunas/payment-sync/postgres";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { driftSuite } from "../reconcile/drift-suite.js";
 
@@ -111,6 +113,39 @@ describe.each([
       () => new PostgresEntitlementStore(db.executor, { schema: 1 } as never),
     ]) {
       expect(make).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    }
+  });
+});
+
+describe("PostgresPaymentSource on a pool whose driver hands float8 back as text", () => {
+  it("still answers amounts as numbers", async () => {
+    const db = await createPostgresTestSchema("payment_sync_text");
+    const pool = new pg.Pool({
+      connectionString: db.connectionString,
+      max: 1,
+      types: {
+        getTypeParser: ((oid: number, format: "text" | "binary") =>
+          oid === 701
+            ? (value: string) => value
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    try {
+      await migratePaymentSync(db.executor, { schema: db.schema });
+      const payment = {
+        paymentId: "p-1",
+        userId: "u-1",
+        itemId: "c-1",
+        amount: 150000.5,
+        paidAt: "2026-01-02T03:04:05.006Z",
+        provider: "midtrans",
+      };
+      await new PostgresPaymentSource(db.executor, { schema: db.schema }).recordPayment(payment);
+      const source = new PostgresPaymentSource(createPgExecutor(pool), { schema: db.schema });
+      expect(await source.paymentsOf(["u-1"])).toEqual([payment]);
+    } finally {
+      await pool.end();
+      await db.drop();
     }
   });
 });
