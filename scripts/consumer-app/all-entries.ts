@@ -1,14 +1,17 @@
 // Every public entry point, so the typecheck reads every shipped declaration
 // file (skipLibCheck: false) without the optional peers installed.
 export * as core from "@lunas/core";
+export * as coreConformance from "@lunas/core/conformance";
 export * as corePgBoss from "@lunas/core/pg-boss";
 export * as corePostgres from "@lunas/core/postgres";
 export * as coreSupabase from "@lunas/core/supabase";
 export * as coreTesting from "@lunas/core/testing";
+export * as coreValidation from "@lunas/core/validation";
 export * as rapatin from "@lunas/rapatin";
 export * as rapatinPostgres from "@lunas/rapatin/postgres";
 export * as rapatinTesting from "@lunas/rapatin/testing";
 export * as xendit from "@lunas/xendit";
+export * as xenditConformance from "@lunas/xendit/conformance";
 export * as xenditPostgres from "@lunas/xendit/postgres";
 export * as xenditSupabase from "@lunas/xendit/supabase";
 export * as xenditTesting from "@lunas/xendit/testing";
