@@ -309,7 +309,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     },
 
     async recordPaymentEvent(event) {
-      // Whoever hands the event over (a delivery's handler, a queue), it meets the same check.
+      // A delivery's event was parsed once already; only events from elsewhere are checked here.
       const parsed = parseXenditEvent(event);
       let payment = await store.upsertPayment(paymentFromEvent(parsed, clock.now()));
       let linkedNow = false;

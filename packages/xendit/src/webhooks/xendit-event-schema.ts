@@ -3,6 +3,8 @@ import { z } from "zod";
 import { payloadProblem } from "./storable-payload.js";
 import {
   invoiceCallbackSchema,
+  isParsedEvent,
+  markParsed,
   paymentSessionCompletedSchema,
   paymentSessionExpiredSchema,
   type XenditEvent,
@@ -34,7 +36,12 @@ export const xenditEventSchema: z.ZodType<XenditEvent> = storable.pipe(
   ]),
 ) as z.ZodType<XenditEvent>;
 
-/** The event as this package's schemas accept it; INVALID_ARGUMENT when it does not fit. */
+/**
+ * The event as this package's schemas accept it: an event that already came
+ * out of a parse here (a delivery's) is returned as is, anything else is
+ * validated once (INVALID_ARGUMENT when it does not fit).
+ */
 export function parseXenditEvent(input: unknown): XenditEvent {
-  return parseInput(xenditEventSchema, input, "Xendit event");
+  if (isParsedEvent(input)) return input;
+  return markParsed(parseInput(xenditEventSchema, input, "Xendit event"));
 }

@@ -122,6 +122,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// Events this package produced by parsing (a delivery, `receive`, the ledger's own
+// check): the ledger takes them as they are instead of validating them twice.
+const parsedEvents = new WeakSet<object>();
+
+/** Marks an event as validated by this package's schemas. */
+export function markParsed<T extends XenditEvent>(event: T): T {
+  parsedEvents.add(event);
+  return event;
+}
+
+/** Whether this event came out of one of this package's parses, so checking it again is wasted work. */
+export function isParsedEvent(event: unknown): event is XenditEvent {
+  return typeof event === "object" && event !== null && parsedEvents.has(event);
+}
+
 /**
  * Classifies a parsed JSON body. Known events (the payment-session envelope
  * events and the flat invoice callback with status PAID / SETTLED / EXPIRED)
@@ -145,6 +160,7 @@ export function parseXenditWebhook(body: unknown): ParsedWebhook {
       `${describePath(problem.path)}: ${problem.message}`,
     ]);
   }
+  if (parsed.kind === "known") markParsed(parsed.event);
   return parsed;
 }
 
