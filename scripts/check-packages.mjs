@@ -28,6 +28,21 @@ for (const cwd of packageDirs) {
     }
   }
 }
+// A stack trace from a shipped file should lead to readable source, yet the
+// tarballs ship `dist/` and not `src/`: every source map must carry each of its
+// sources inline (`sourcesContent`).
+for (const cwd of packageDirs) {
+  const maps = readdirSync(`${cwd}/dist`, { recursive: true }).filter((f) => f.endsWith(".map"));
+  if (maps.length === 0) failures.push(`${nameOf.get(cwd)}: no source maps in dist/`);
+  for (const file of maps) {
+    const map = JSON.parse(readFileSync(`${cwd}/dist/${file}`, "utf8"));
+    const inlined = map.sourcesContent ?? [];
+    const missing = map.sources.filter((_, i) => typeof inlined[i] !== "string");
+    if (missing.length > 0) {
+      failures.push(`${nameOf.get(cwd)}: dist/${file} does not inline ${missing.join(", ")}`);
+    }
+  }
+}
 // `changeset status --since=HEAD` validates .changeset/config.json (a config
 // naming a package that does not exist made `pnpm changeset`, and so every
 // release, fail while nothing else noticed). It needs no `main` branch, which a

@@ -3,6 +3,14 @@ export {
   SupabaseIdempotencyStoreError,
   type SupabaseIdempotencyStoreOptions,
 } from "./idempotency/supabase-idempotency-store.js";
+export type {
+  PostgrestErrorLike,
+  PostgrestFilterLike,
+  PostgrestQueryLike,
+  PostgrestResponseLike,
+  PostgrestSchemaLike,
+  SupabaseClientLike,
+} from "./sql/supabase-client-like.js";
 export {
   SupabaseTokenStore,
   type SupabaseTokenStoreOptions,

@@ -1,5 +1,3 @@
-import type { Sleep } from "../time/clock.js";
-
 /** The reason an attempt's signal aborts when its time is up. */
 export class DeadlineReached extends Error {
   constructor(readonly timeoutMs: number) {
@@ -23,21 +21,20 @@ export interface AttemptDeadline {
 /**
  * One timer for a whole attempt: headers and body together, because fetch
  * timeouts (ky's included) end once the headers arrive and a body that stalls
- * would otherwise hang the call. The timer is an injected `sleep`, so tests
- * move time by hand instead of waiting.
+ * would otherwise hang the call. A real timer, never an injected `sleep`: that
+ * one paces retries, and a caller who makes it a no-op or a fake to skip the
+ * backoff must still get timeouts.
  */
-export function startAttemptDeadline(timeoutMs: number, sleep: Sleep): AttemptDeadline {
+export function startAttemptDeadline(timeoutMs: number): AttemptDeadline {
   const cut = new AbortController();
-  const stopTimer = new AbortController();
-  const expired = sleep(timeoutMs, stopTimer.signal).then(
-    () => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
       const reached = new DeadlineReached(timeoutMs);
       cut.abort(reached);
-      throw reached;
-    },
-    // Stopped because the attempt ended first: nothing is racing any more.
-    () => new Promise<never>(() => {}),
-  );
+      reject(reached);
+    }, timeoutMs);
+  });
   // Between two `within` calls nobody listens; the next race still sees the rejection.
   expired.catch(() => {});
   return {
@@ -48,7 +45,8 @@ export function startAttemptDeadline(timeoutMs: number, sleep: Sleep): AttemptDe
       return Promise.race([work, expired]);
     },
     stop() {
-      stopTimer.abort();
+      // Once stopped, `expired` never settles: nothing is racing any more.
+      clearTimeout(timer);
     },
   };
 }

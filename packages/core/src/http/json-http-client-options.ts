@@ -121,7 +121,7 @@ export interface JsonHttpClientOptions {
   fetch?: typeof fetch;
   /** Measures the call's deadline and reads `Retry-After` dates. Default: the system clock. */
   clock?: Clock;
-  /** Runs the attempt timer and the waits between attempts. Default: real timers. */
+  /** Waits between attempts (backoff, `Retry-After`). Default: a real timer. Each attempt's timeout is always a real timer, whatever this is. */
   sleep?: Sleep;
   /** Jitter source in [0, 1). Default `Math.random`. */
   random?: () => number;

@@ -195,7 +195,7 @@ export function createJsonHttpClient(options: JsonHttpClientOptions): JsonHttpCl
       return outcome;
     };
 
-    const deadline = startAttemptDeadline(timeoutMs, sleep);
+    const deadline = startAttemptDeadline(timeoutMs);
     const signal = request.signal
       ? AbortSignal.any([request.signal, deadline.signal])
       : deadline.signal;

@@ -1,5 +1,4 @@
 import { LunasError } from "../errors/lunas-error.js";
-import { realSleep } from "../time/clock.js";
 import { DeadlineReached, startAttemptDeadline } from "./attempt-deadline.js";
 
 /**
@@ -29,7 +28,7 @@ export async function readBodyWithin(
   timeoutMs: number,
   cut: AbortController,
 ): Promise<string> {
-  const deadline = startAttemptDeadline(timeoutMs, realSleep);
+  const deadline = startAttemptDeadline(timeoutMs);
   try {
     return await deadline.within(response.text());
   } catch (error) {

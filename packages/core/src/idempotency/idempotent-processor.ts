@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
-import { epochMsSchema } from "../input/epoch-ms.js";
 import { callableSchema, clockSchema, idempotencyStoreSchema } from "../input/injected-schemas.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { fingerprintPayload } from "./fingerprint-payload.js";
@@ -10,8 +9,9 @@ import {
   IdempotencyLeaseLostError,
   IdempotencyPayloadMismatchError,
 } from "./idempotency-errors.js";
-import { checkIdempotencyKey, idempotencyHolderSchema } from "./idempotency-key.js";
+import { checkIdempotencyKey } from "./idempotency-key.js";
 import type { IdempotencyRecord, IdempotencyStore } from "./idempotency-store.js";
+import { readHolder, readNowMs } from "./injected-readings.js";
 import { storedForm } from "./stored-result.js";
 
 export interface IdempotentProcessorOptions {
@@ -112,10 +112,7 @@ export function createIdempotentProcessor(
     options,
     "idempotent processor options",
   );
-  // Stores keep whole milliseconds; a clock may read fractions. The injected
-  // clock and holderId are read here, once, so the stores behind can trust
-  // every time and holder they are given.
-  const nowMs = () => parseInput(epochMsSchema, Math.floor(clock.now()), "clock.now() reading");
+  const nowMs = () => readNowMs(clock);
   let nextPurgeAt = Number.NEGATIVE_INFINITY;
   // Without it expired records are only ever replaced by a claim of the same
   // key, so every store would keep every key it ever saw.
@@ -148,7 +145,7 @@ export function createIdempotentProcessor(
         "idempotent run options",
       )?.keepClaimOn;
       const fingerprint = await fingerprintPayload(payload);
-      const holder = parseInput(idempotencyHolderSchema, holderId(), "holderId() result");
+      const holder = readHolder(holderId);
       const now = nowMs();
       purgeNowAndThen(now);
       const outcome = await store.claim({

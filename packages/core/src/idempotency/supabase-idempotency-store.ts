@@ -1,9 +1,9 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { LunasError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { portSchema } from "../input/injected-schemas.js";
 import { toSqlTimestamp } from "../input/sql-timestamp.js";
+import type { SupabaseClientLike } from "../sql/supabase-client-like.js";
 import { claimOutcomeOf } from "./claim-answer.js";
 import type {
   ClaimOutcome,
@@ -52,7 +52,7 @@ const identifier = z
   .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier");
 
 const argumentsSchema = z.object({
-  client: portSchema<SupabaseClient>("SupabaseClient", ["rpc", "from"]),
+  client: portSchema<SupabaseClientLike>("SupabaseClient", ["rpc", "from"]),
   options: z.strictObject({
     table: identifier.optional(),
     claimFunction: identifier.optional(),
@@ -70,14 +70,14 @@ const argumentsSchema = z.object({
  * service-role client (the table has RLS on and no policies).
  */
 export class SupabaseIdempotencyStore implements IdempotencyStore {
-  readonly #client: SupabaseClient;
+  readonly #client: SupabaseClientLike;
   readonly #table: string;
   readonly #claimFunction: string;
   readonly #completeFunction: string;
   readonly #releaseFunction: string;
   readonly #timeoutMs: number;
 
-  constructor(client: SupabaseClient, options: SupabaseIdempotencyStoreOptions = {}) {
+  constructor(client: SupabaseClientLike, options: SupabaseIdempotencyStoreOptions = {}) {
     const parsed = parseInput(
       argumentsSchema,
       { client, options },
@@ -146,7 +146,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     const { data, error } = await this.#client
       .from(this.#table)
       .select(SELECT_RECORD)
-      .eq("key", key)
+      .filter("key", "eq", key)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs))
       .maybeSingle();
     if (error) throw new SupabaseIdempotencyStoreError("read a key", error);
@@ -174,7 +174,7 @@ export class SupabaseIdempotencyStore implements IdempotencyStore {
     const { count, error } = await this.#client
       .from(this.#table)
       .delete({ count: "exact" })
-      .lt("expires_at", toSqlTimestamp(now))
+      .filter("expires_at", "lt", toSqlTimestamp(now))
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) throw new SupabaseIdempotencyStoreError("purge expired keys", error);
     return count ?? 0;

@@ -12,6 +12,7 @@ import {
   IdempotencyPayloadMismatchError,
 } from "./idempotency-errors.js";
 import { checkIdempotencyKey } from "./idempotency-key.js";
+import { readHolder, readNowMs } from "./injected-readings.js";
 import { storedForm } from "./stored-result.js";
 
 export interface TransactionalProcessorOptions {
@@ -173,7 +174,7 @@ export function createTransactionalProcessor(
       checkIdempotencyKey(key);
       parseInput(callableSchema(), handler, "transactional handler");
       const fingerprint = await fingerprintPayload(payload);
-      const now = Math.floor(clock.now());
+      const now = readNowMs(clock);
 
       // Replays are the common case under redelivery: one read, no transaction, no write.
       const { rows: before } = await executor.query<RecordRow>(
@@ -185,7 +186,7 @@ export function createTransactionalProcessor(
         if (early) return early;
       }
 
-      const holder = holderId();
+      const holder = readHolder(holderId);
       return executor.transaction(async (tx) => {
         // ON CONFLICT waits for a concurrent transaction holding the same key,
         // so a duplicate queues here and then finds that delivery's result.
@@ -230,13 +231,13 @@ export function createTransactionalProcessor(
       const { sql, args, jobs } = parseInput(statementSchema, statement, "ingest statement");
       const fingerprint = await fingerprintPayload(payload);
       const argsJson = JSON.stringify(storedForm(key, args ?? null));
-      const now = Math.floor(clock.now());
+      const now = readNowMs(clock);
       const { rows } = await executor.query<{ answer: unknown }>(
         `select ${ingestFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7, $8::jsonb, $9::jsonb) as answer`,
         [
           key,
           fingerprint,
-          holderId(),
+          readHolder(holderId),
           new Date(now),
           new Date(now + leaseMs),
           new Date(now + retentionMs),

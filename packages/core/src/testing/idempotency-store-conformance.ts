@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type { ClaimRequest, IdempotencyStore } from "../idempotency/idempotency-store.js";
+import { caseExpect as expect } from "./case-expect.js";
 
 export type IdempotencyStoreFactory = () => Promise<{
   store: IdempotencyStore;

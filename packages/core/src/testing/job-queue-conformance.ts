@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import type { Job, JobQueue } from "../jobs/job-queue.js";
+import { caseExpect as expect } from "./case-expect.js";
 
 export interface JobQueueConformanceContext {
   /** A started queue. */

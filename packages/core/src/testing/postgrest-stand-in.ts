@@ -254,7 +254,8 @@ function inList(raw: string): string[] {
   const body = raw.replace(/^\(/, "").replace(/\)$/, "");
   const values: string[] = [];
   for (const match of body.matchAll(/"((?:[^"\\]|\\.)*)"|([^,]+)/g)) {
-    values.push(match[1] ?? (match[2] as string));
+    // A quoted value may hold `,` and `)`; `\"` and `\\` inside it stand for `"` and `\`.
+    values.push(match[1]?.replace(/\\(.)/g, "$1") ?? (match[2] as string));
   }
   return values;
 }

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { ManualClock } from "../time/manual-clock.js";
 import type { TokenStore } from "../token/token-store.js";
+import { caseExpect as expect } from "./case-expect.js";
 
 export interface TokenStoreConformanceContext {
   /** Wire this clock into the store (its `clock` option) so the suite can let leases run out. */

@@ -1,9 +1,14 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { parseInput } from "../errors/parse-input.js";
 import { clockSchema, portSchema } from "../input/injected-schemas.js";
 import { fromSqlTimestamp, toSqlTimestamp } from "../input/sql-timestamp.js";
 import { quoteIdentifier } from "../sql/identifier.js";
+import type {
+  PostgrestErrorLike,
+  PostgrestQueryLike,
+  PostgrestSchemaLike,
+  SupabaseClientLike,
+} from "../sql/supabase-client-like.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { TokenStoreError } from "./token-errors.js";
 import {
@@ -24,7 +29,7 @@ export interface SupabaseTokenStoreOptions {
 }
 
 const argumentsSchema = z.object({
-  client: portSchema<SupabaseClient>("SupabaseClient", ["from", "rpc", "schema"]),
+  client: portSchema<SupabaseClientLike>("SupabaseClient", ["from", "rpc", "schema"]),
   // Strict: a misspelt `table` would quietly point the store at the default table.
   options: z.strictObject({
     table: z.string().optional(),
@@ -33,13 +38,6 @@ const argumentsSchema = z.object({
     timeoutMs: z.number().int().positive().max(600_000).optional(),
   }),
 });
-
-interface PostgrestFailure {
-  code?: string;
-  message?: string;
-}
-
-type Builder = ReturnType<SupabaseClient["from"]>;
 
 /**
  * `TokenStore` over supabase-js (PostgREST), for deployments that reach their
@@ -50,13 +48,13 @@ type Builder = ReturnType<SupabaseClient["from"]>;
  * `lunas_delete_token_if_value`, the same SQL `PostgresTokenStore` runs.
  */
 export class SupabaseTokenStore implements TokenStore {
-  readonly #client: SupabaseClient;
+  readonly #client: SupabaseClientLike;
   readonly #table: string;
   readonly #schema: string | undefined;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
 
-  constructor(client: SupabaseClient, options: SupabaseTokenStoreOptions = {}) {
+  constructor(client: SupabaseClientLike, options: SupabaseTokenStoreOptions = {}) {
     const { options: parsed } = parseInput(
       argumentsSchema,
       { client, options },
@@ -73,15 +71,15 @@ export class SupabaseTokenStore implements TokenStore {
     this.#timeoutMs = parsed.timeoutMs ?? 10_000;
   }
 
-  #db() {
+  #db(): PostgrestSchemaLike {
     return this.#schema === undefined ? this.#client : this.#client.schema(this.#schema);
   }
 
-  #from(table: string): Builder {
-    return this.#db().from(table) as Builder;
+  #from(table: string): PostgrestQueryLike {
+    return this.#db().from(table);
   }
 
-  #fail(operation: string, error: PostgrestFailure): never {
+  #fail(operation: string, error: PostgrestErrorLike): never {
     // PostgREST's `details` can quote row values (the token); only code and message go out.
     throw new TokenStoreError(
       `Supabase token store could not ${operation}: ${error.code ?? "no code"} ${error.message ?? ""}`.trim(),
@@ -92,7 +90,7 @@ export class SupabaseTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | null> {
     const { data, error } = await this.#from(this.#table)
       .select("value,expires_at")
-      .eq("key", key)
+      .filter("key", "eq", key)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("read a token", error);
     const row = (data as { value: string; expires_at: string }[] | null)?.[0];
@@ -120,7 +118,7 @@ export class SupabaseTokenStore implements TokenStore {
   async delete(key: string): Promise<void> {
     const { error } = await this.#from(this.#table)
       .delete()
-      .eq("key", key)
+      .filter("key", "eq", key)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("delete a token", error);
   }
@@ -158,8 +156,8 @@ export class SupabaseTokenStore implements TokenStore {
     // Both filters in one DELETE: only the holder's own lease can go.
     const { error } = await this.#from(`${this.#table}_leases`)
       .delete()
-      .eq("key", key)
-      .eq("holder", lease.holder)
+      .filter("key", "eq", key)
+      .filter("holder", "eq", lease.holder)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (error) this.#fail("release a lease", error);
   }
@@ -168,12 +166,12 @@ export class SupabaseTokenStore implements TokenStore {
     const cutoff = toSqlTimestamp(now);
     const tokens = await this.#from(this.#table)
       .delete({ count: "exact" })
-      .lt("expires_at", cutoff)
+      .filter("expires_at", "lt", cutoff)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (tokens.error) this.#fail("delete expired tokens", tokens.error);
     const leases = await this.#from(`${this.#table}_leases`)
       .delete({ count: "exact" })
-      .lt("lease_until", cutoff)
+      .filter("lease_until", "lt", cutoff)
       .abortSignal(AbortSignal.timeout(this.#timeoutMs));
     if (leases.error) this.#fail("delete expired leases", leases.error);
     return (tokens.count ?? 0) + (leases.count ?? 0);

@@ -12,7 +12,7 @@ import {
   type JsonHttpClientOptions,
   MemoryTokenStore,
 } from "@lunas/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { manualTime } from "./manual-time.js";
 import {
@@ -191,19 +191,25 @@ describe("requests and answers", () => {
 });
 
 describe("timeouts cover the whole answer", () => {
+  // The attempt's timer is a real one (not the injected sleep); these tests fake
+  // only setTimeout, so they still move time by hand instead of waiting.
+  const fakeTimers = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("times out a server that never answers, exactly at timeoutMs, and closes the connection", async () => {
-    const { client, time } = await setUp([hang]);
+    const { client } = await setUp([hang]);
+    fakeTimers();
     let settled = false;
     const call = client.request({ method: "POST", path: "slow" }).catch((e: unknown) => e);
     void call.finally(() => {
       settled = true;
     });
     await server.arrived(1);
-    await time.requested(TIMEOUT);
-    time.clock.advance(TIMEOUT - 1);
-    await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(TIMEOUT - 1);
     expect(settled).toBe(false);
-    time.clock.advance(1);
+    await vi.advanceTimersByTimeAsync(1);
     const error = await call;
     expect(error).toBeInstanceOf(HttpTimeoutError);
     expect(error).toMatchObject({ code: "HTTP_TIMEOUT", timeoutMs: TIMEOUT });
@@ -234,13 +240,13 @@ describe("timeouts cover the whole answer", () => {
 
   it("times out a body that stalls after the headers, and cuts the connection", async () => {
     const observed = observedFetch();
-    const { client, time } = await setUp([stallMidBody()], { fetch: observed.fetch });
+    const { client } = await setUp([stallMidBody()], { fetch: observed.fetch });
+    fakeTimers();
     const call = client.request({ method: "GET", path: "stall" }).catch((e: unknown) => e);
     await observed.bodyRead;
-    time.clock.advance(TIMEOUT - 1);
-    await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(TIMEOUT - 1);
     expect(server.cutShort).toBe(0);
-    time.clock.advance(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(await call).toMatchObject({ code: "HTTP_TIMEOUT", timeoutMs: TIMEOUT });
     await server.cut(1);
     expect(server.requests).toHaveLength(1);
@@ -248,20 +254,32 @@ describe("timeouts cover the whole answer", () => {
 
   it("reports an error status whose body stalls by its status, not as a timeout", async () => {
     const observed = observedFetch();
-    const { client, time } = await setUp([stallMidBody(503)], { fetch: observed.fetch });
+    const { client } = await setUp([stallMidBody(503)], { fetch: observed.fetch });
+    fakeTimers();
     const call = client.request({ method: "POST", path: "x" }).catch((e: unknown) => e);
     await observed.bodyRead;
-    time.clock.advance(TIMEOUT);
+    await vi.advanceTimersByTimeAsync(TIMEOUT);
     expect(await call).toMatchObject({ code: "HTTP_503", status: 503 });
   });
 
   it("bounds the whole call, retries included, by deadlineMs", async () => {
-    const { client, time } = await setUp([hang], { deadlineMs: 3_000 });
+    const { client } = await setUp([hang], { deadlineMs: 3_000 });
+    fakeTimers();
     const call = client.request({ method: "GET", path: "x" }).catch((e: unknown) => e);
     await server.arrived(1);
-    await time.requested(3_000);
-    time.clock.advance(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(await call).toMatchObject({ code: "HTTP_TIMEOUT", timeoutMs: 3_000 });
+  });
+
+  it("times out on its own timer when the injected sleep is a no-op or never wakes", async () => {
+    const sleeps = [async () => {}, () => new Promise<void>(() => {})];
+    for (const sleep of sleeps) {
+      const { client } = await setUp([hang], { sleep, timeoutMs: 200 });
+      const error = await client.request({ method: "GET", path: "x" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpTimeoutError);
+      expect(error).toMatchObject({ code: "HTTP_TIMEOUT", timeoutMs: 200 });
+      await server.close();
+    }
   });
 
   it("keeps a caller's abort an abort", async () => {

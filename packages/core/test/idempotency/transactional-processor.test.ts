@@ -171,6 +171,38 @@ describe.each([
     expect(calls.n).toBe(0);
   });
 
+  it("refuses a holderId() result or clock reading a record cannot keep, before writing anything", async () => {
+    const calls = { n: 0 };
+    const invalid = { code: "INVALID_ARGUMENT" };
+    const refusing = [
+      ...["", "h".repeat(257), "holder-\u0000a"].map((holder) =>
+        createTransactionalProcessor({
+          executor: db.executor,
+          schema: s,
+          clock,
+          holderId: () => holder,
+        }),
+      ),
+      ...[Number.NaN, Number.POSITIVE_INFINITY, -1].map((reading) =>
+        createTransactionalProcessor({
+          executor: db.executor,
+          schema: s,
+          clock: { now: () => reading },
+        }),
+      ),
+    ];
+    for (const p of refusing) {
+      await expect(
+        p.run("xendit:pay_bad", { paid: 1 }, recordPayment(s, "pay_bad", calls)),
+      ).rejects.toMatchObject(invalid);
+      await expect(
+        p.runStatement("xendit:pay_bad", { paid: 1 }, ingestStatement(s, "pay_bad")),
+      ).rejects.toMatchObject(invalid);
+    }
+    expect(calls.n).toBe(0);
+    expect(await state()).toEqual({ payments: 0, effects: 0, jobs: 0, records: 0 });
+  });
+
   it("run: a key held on the lease path answers in progress; once its holder's lease ran out, the key is taken over", async () => {
     const leasePath = createIdempotentProcessor({
       store: new PostgresIdempotencyStore(db.executor, { schema: s }),

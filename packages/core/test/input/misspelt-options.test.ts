@@ -215,6 +215,7 @@ const withoutOptions: Record<string, string> = {
   "conformance.tokenStoreConformance": "checked at collection time, above",
   "conformance.idempotencyStoreConformance": "positional (name, factory)",
   "conformance.jobQueueConformance": "positional (name, factory)",
+  "conformance.caseExpect": "vitest's expect (actual, message)",
   "main.JobQueueTransactionUnsupportedError": "error class",
   "main.matchesAnySecret": "positional (received, expected)",
   "main.encodeSecrets": "positional (secrets)",

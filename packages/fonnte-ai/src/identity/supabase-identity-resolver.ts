@@ -1,6 +1,6 @@
 import { LunasError, parseInput, quoteIdentifier } from "@lunas/core";
+import type { SupabaseClientLike } from "@lunas/core/supabase";
 import { portSchema } from "@lunas/core/validation";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { IdentityResolver, ResolvedIdentity, UsersTableOptions } from "./identity-resolver.js";
 import { usersTableFields } from "./users-table-input.js";
@@ -21,7 +21,7 @@ export class SupabaseIdentityError extends LunasError {
 }
 
 const argumentsSchema = z.object({
-  client: portSchema<SupabaseClient>("SupabaseClient", ["from"]),
+  client: portSchema<SupabaseClientLike>("SupabaseClient", ["from"]),
   options: z.strictObject({
     ...usersTableFields,
     timeoutMs: z.number().int().positive().max(600_000).default(10_000),
@@ -37,10 +37,10 @@ const rowSchema = z.looseObject({});
  * the users table is normally closed to `anon` by row level security).
  */
 export class SupabaseIdentityResolver implements IdentityResolver {
-  readonly #client: SupabaseClient;
+  readonly #client: SupabaseClientLike;
   readonly #o: z.output<typeof argumentsSchema>["options"];
 
-  constructor(client: SupabaseClient, options: SupabaseIdentityResolverOptions = {}) {
+  constructor(client: SupabaseClientLike, options: SupabaseIdentityResolverOptions = {}) {
     const parsed = parseInput(
       argumentsSchema,
       { client, options },
@@ -64,7 +64,7 @@ export class SupabaseIdentityResolver implements IdentityResolver {
     const { data, error } = await this.#client
       .from(table)
       .select(`${idColumn},${approvedColumn}`)
-      .eq(phoneColumn, phone)
+      .filter(phoneColumn, "eq", phone)
       .limit(2)
       .abortSignal(AbortSignal.timeout(timeoutMs));
     if (error) throw new SupabaseIdentityError("look up a phone number", error);
@@ -79,16 +79,16 @@ export class SupabaseIdentityResolver implements IdentityResolver {
     const taken = await this.#client
       .from(table)
       .select(idColumn)
-      .eq(phoneColumn, phone)
-      .neq(idColumn, userId)
+      .filter(phoneColumn, "eq", phone)
+      .filter(idColumn, "neq", userId)
       .limit(1)
       .abortSignal(AbortSignal.timeout(timeoutMs));
     if (taken.error) throw new SupabaseIdentityError("check a phone number", taken.error);
-    if ((taken.data ?? []).length > 0) return "taken";
+    if (Array.isArray(taken.data) && taken.data.length > 0) return "taken";
     const updated = await this.#client
       .from(table)
       .update({ [phoneColumn]: phone })
-      .eq(idColumn, userId)
+      .filter(idColumn, "eq", userId)
       .select(idColumn)
       .abortSignal(AbortSignal.timeout(timeoutMs));
     if (updated.error) {
@@ -96,6 +96,6 @@ export class SupabaseIdentityResolver implements IdentityResolver {
       if (updated.error.code === UNIQUE_VIOLATION) return "taken";
       throw new SupabaseIdentityError("link a phone number", updated.error);
     }
-    return (updated.data ?? []).length > 0 ? "linked" : "no_user";
+    return Array.isArray(updated.data) && updated.data.length > 0 ? "linked" : "no_user";
   }
 }

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { caseExpect as expect } from "@lunas/core/conformance";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type { IdentityResolver } from "../identity/identity-resolver.js";
 
 /** A row the factory must put in its users table before returning. */

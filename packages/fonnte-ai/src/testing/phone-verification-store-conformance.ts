@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { caseExpect as expect } from "@lunas/core/conformance";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type {
   PendingVerification,
   PhoneVerificationStore,

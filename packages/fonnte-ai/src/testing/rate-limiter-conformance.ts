@@ -1,5 +1,6 @@
+import { caseExpect as expect } from "@lunas/core/conformance";
 import { ManualClock } from "@lunas/core/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type { RateLimiter } from "../rate-limit/rate-limiter.js";
 
 export interface RateLimiterConformanceContext {

@@ -1,5 +1,6 @@
+import { caseExpect as expect } from "@lunas/core/conformance";
 import { ManualClock } from "@lunas/core/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type { SessionStore } from "../session/session-store.js";
 
 export interface SessionStoreConformanceContext {

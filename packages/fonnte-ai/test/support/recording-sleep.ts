@@ -1,10 +1,10 @@
 import { realSleep, type Sleep } from "@lunas/core";
 
 /**
- * A sleep for clients on core's JSON HTTP client, which runs both its attempt
- * deadline and its waits between attempts on the injected sleep: the deadline
- * (`timeoutMs`) is waited for really, every other wait is recorded in `delays`
- * and skipped, so retry tests check the waits without spending them.
+ * A sleep for clients on core's JSON HTTP client, whose waits between attempts
+ * run on the injected sleep (its attempt deadline is a timer of its own): a
+ * wait of exactly `timeoutMs` is spent really, every other one is recorded in
+ * `delays` and skipped, so retry tests check the waits without spending them.
  */
 export function recordingSleep(timeoutMs: number): { sleep: Sleep; delays: number[] } {
   const delays: number[] = [];

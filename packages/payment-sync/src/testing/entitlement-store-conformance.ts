@@ -1,5 +1,6 @@
+import { caseExpect as expect } from "@lunas/core/conformance";
 import { ManualClock } from "@lunas/core/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import type { EntitlementStore, UserEntitlements } from "../entitlements/entitlement-store.js";
 
 export interface EntitlementStoreConformanceContext {

@@ -1,6 +1,6 @@
 import { LunasError, parseInput } from "@lunas/core";
+import type { PostgrestFilterLike, SupabaseClientLike } from "@lunas/core/supabase";
 import { portSchema } from "@lunas/core/validation";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import { type OrderRow, orderFromRow, type PaymentRow, paymentFromRow } from "./ledger-rows.js";
 import type {
@@ -36,7 +36,7 @@ export class SupabaseLedgerStoreError extends LunasError {
 }
 
 const argumentsSchema = z.object({
-  client: portSchema<SupabaseClient>("SupabaseClient", ["rpc", "from"]),
+  client: portSchema<SupabaseClientLike>("SupabaseClient", ["rpc", "from"]),
   // Strict: a misspelt option would otherwise silently fall back to its default.
   options: z.strictObject({
     ordersTable: z.string().min(1).optional(),
@@ -78,6 +78,16 @@ const paymentRowSchema = z.looseObject({
   updated_at: z.string(),
 });
 
+/**
+ * A PostgREST `in.(…)` list, quoted as supabase-js's `in()` quotes it, plus
+ * escapes: a value holding `,`, `(`, `)`, `"` or `\` goes in double quotes with
+ * `"` and `\` escaped, so it stays one value.
+ */
+function inList(values: readonly string[]): string {
+  const quoted = values.map((v) => (/[,()"\\]/.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : v));
+  return `(${quoted.join(",")})`;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
@@ -92,14 +102,14 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * service-role client: the tables have RLS on and no policies.
  */
 export class SupabaseLedgerStore implements LedgerStore {
-  readonly #client: SupabaseClient;
+  readonly #client: SupabaseClientLike;
   readonly #orders: string;
   readonly #payments: string;
   readonly #upsertFunction: string;
   readonly #sessionlessFunction: string;
   readonly #timeoutMs: number;
 
-  constructor(client: SupabaseClient, options: SupabaseLedgerStoreOptions = {}) {
+  constructor(client: SupabaseClientLike, options: SupabaseLedgerStoreOptions = {}) {
     parseInput(argumentsSchema, { client, options }, "SupabaseLedgerStore arguments");
     this.#client = client;
     this.#orders = options.ordersTable ?? "orders";
@@ -165,7 +175,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#orders)
       .select(ORDER_COLUMNS)
-      .eq("id", orderId)
+      .filter("id", "eq", orderId)
       .abortSignal(this.#signal());
     // A reference that cannot be an id of this table (text against a bigint key) names no order.
     if (error?.code === "22P02") return null;
@@ -177,7 +187,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#orders)
       .select(ORDER_COLUMNS)
-      .eq("session_id", sessionId)
+      .filter("session_id", "eq", sessionId)
       .order("id")
       .limit(1)
       .abortSignal(this.#signal());
@@ -189,8 +199,8 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#orders)
       .update({ session_id: sessionId })
-      .eq("id", orderId)
-      .is("session_id", null)
+      .filter("id", "eq", orderId)
+      .filter("session_id", "is", null)
       .select(ORDER_COLUMNS)
       .abortSignal(this.#signal());
     // A unique violation means another order holds the session; the reads below say which.
@@ -213,8 +223,8 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#orders)
       .update({ session_id: next })
-      .eq("id", orderId)
-      .eq("session_id", expected)
+      .filter("id", "eq", orderId)
+      .filter("session_id", "eq", expected)
       .select("id")
       .abortSignal(this.#signal());
     if (error?.code === UNIQUE_VIOLATION) return false;
@@ -247,7 +257,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#payments)
       .select(PAYMENT_COLUMNS)
-      .eq("session_id", sessionId)
+      .filter("session_id", "eq", sessionId)
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("read a payment", error);
     return this.#parsePayments("read a payment", data)[0] ?? null;
@@ -257,7 +267,7 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#payments)
       .select(PAYMENT_COLUMNS)
-      .eq("order_id", orderId)
+      .filter("order_id", "eq", orderId)
       .order("created_at")
       .order("session_id")
       .abortSignal(this.#signal());
@@ -269,8 +279,8 @@ export class SupabaseLedgerStore implements LedgerStore {
     const { data, error } = await this.#client
       .from(this.#payments)
       .update({ order_id: orderId })
-      .eq("session_id", sessionId)
-      .is("order_id", null)
+      .filter("session_id", "eq", sessionId)
+      .filter("order_id", "is", null)
       .select("session_id")
       .abortSignal(this.#signal());
     if (error) throw new SupabaseLedgerStoreError("link a payment", error);
@@ -284,7 +294,7 @@ export class SupabaseLedgerStore implements LedgerStore {
       const { data, error } = await this.#client
         .from(this.#payments)
         .select(PAYMENT_COLUMNS)
-        .is("order_id", null)
+        .filter("order_id", "is", null)
         .order("created_at")
         .order("session_id")
         .range(from, from + PAGE - 1)
@@ -308,13 +318,13 @@ export class SupabaseLedgerStore implements LedgerStore {
         this.#client
           .from(this.#orders)
           .select(ORDER_COLUMNS)
-          .in("id", chunk)
+          .filter("id", "in", inList(chunk))
           .order("id")
           .abortSignal(this.#signal()),
         this.#client
           .from(this.#payments)
           .select(PAYMENT_COLUMNS)
-          .in("order_id", chunk)
+          .filter("order_id", "in", inList(chunk))
           .order("created_at")
           .order("session_id")
           .abortSignal(this.#signal()),
@@ -332,7 +342,7 @@ export class SupabaseLedgerStore implements LedgerStore {
   async counts(): Promise<LedgerCounts> {
     const count = async (
       table: string,
-      filter: (query: ReturnType<ReturnType<SupabaseClient["from"]>["select"]>) => typeof query,
+      filter: (query: PostgrestFilterLike) => PostgrestFilterLike,
     ) => {
       const { count: n, error } = await filter(
         this.#client.from(table).select("*", { count: "exact", head: true }),
@@ -342,12 +352,12 @@ export class SupabaseLedgerStore implements LedgerStore {
     };
     const [orders, withSession, payments, linked, expired, paid, settled] = await Promise.all([
       count(this.#orders, (q) => q),
-      count(this.#orders, (q) => q.not("session_id", "is", null)),
+      count(this.#orders, (q) => q.filter("session_id", "not.is", null)),
       count(this.#payments, (q) => q),
-      count(this.#payments, (q) => q.not("order_id", "is", null)),
-      count(this.#payments, (q) => q.eq("status", "expired")),
-      count(this.#payments, (q) => q.eq("status", "paid")),
-      count(this.#payments, (q) => q.eq("status", "settled")),
+      count(this.#payments, (q) => q.filter("order_id", "not.is", null)),
+      count(this.#payments, (q) => q.filter("status", "eq", "expired")),
+      count(this.#payments, (q) => q.filter("status", "eq", "paid")),
+      count(this.#payments, (q) => q.filter("status", "eq", "settled")),
     ]);
     return {
       orders,

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "@lunas/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { caseExpect as expect } from "@lunas/core/conformance";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { createLedger } from "../ledger/create-ledger.js";
 import type { LedgerStore, PaymentUpsert } from "../ledger/ledger-store.js";
 import { parseXenditWebhook, type XenditEvent } from "../webhooks/xendit-events.js";

@@ -201,6 +201,22 @@ describe("SupabaseLedgerStore (PostgREST requests)", () => {
     ]);
   });
 
+  it("quotes an order id holding a comma, parenthesis, quote or backslash in the in-list", async () => {
+    const id = 'o,1(x)"\\';
+    postgrest().post("/rest/v1/rpc/lunas_xendit_sessionless_order_ids").reply(200, [id, "o-2"]);
+    const list = '("o,1(x)\\"\\\\",o-2)';
+    postgrest()
+      .get("/rest/v1/orders")
+      .query((q) => q.id === `in.${list}`)
+      .reply(200, [{ ...orderRow, id }]);
+    postgrest()
+      .get("/rest/v1/payments")
+      .query((q) => q.order_id === `in.${list}`)
+      .reply(200, []);
+    const result = await store().listSessionlessOrdersWithPayments();
+    expect(result.map((r) => r.order.id)).toEqual([id]);
+  });
+
   it("counts with HEAD requests and exact counts", async () => {
     const counts: Record<string, number> = {
       "orders:": 4,
