@@ -12,7 +12,7 @@ import {
   IdempotencyPayloadMismatchError,
 } from "./idempotency-errors.js";
 import { checkIdempotencyKey } from "./idempotency-key.js";
-import { storedForm } from "./stored-result.js";
+import { storedForm, storedJson } from "./stored-result.js";
 
 export interface TransactionalProcessorOptions {
   /** A `pg` pool or PGlite executor on the database where `migrateCore` ran. */
@@ -229,7 +229,7 @@ export function createTransactionalProcessor(
       checkIdempotencyKey(key);
       const { sql, args, jobs } = parseInput(statementSchema, statement, "ingest statement");
       const fingerprint = await fingerprintPayload(payload);
-      const argsJson = JSON.stringify(storedForm(key, args ?? null));
+      const argsJson = storedJson(key, args ?? null);
       const now = Math.floor(clock.now());
       const { rows } = await executor.query<{ answer: unknown }>(
         `select ${ingestFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7, $8::jsonb, $9::jsonb) as answer`,
