@@ -14,11 +14,16 @@ const pgliteEntry = createRequire(
   new URL("../packages/core/package.json", import.meta.url),
 ).resolve("@electric-sql/pglite");
 
+/** What this setup uses of PGlite (the root cannot name the package's types: only core depends on it). */
+interface PgliteModule {
+  PGlite: {
+    create(): Promise<{ dumpDataDir(compression: "none"): Promise<Blob>; close(): Promise<void> }>;
+  };
+}
+
 export default async function setup(): Promise<(() => void) | undefined> {
   if (process.env.LUNAS_PGLITE_TEMPLATE) return undefined;
-  const { PGlite } = (await import(
-    pathToFileURL(pgliteEntry).href
-  )) as typeof import("@electric-sql/pglite");
+  const { PGlite } = (await import(pathToFileURL(pgliteEntry).href)) as PgliteModule;
   const db = await PGlite.create();
   const dump = await db.dumpDataDir("none");
   await db.close();
