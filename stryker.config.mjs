@@ -11,6 +11,7 @@ export const mutatedFiles = [
   "packages/core/src/idempotency/idempotent-processor.ts",
   "packages/core/src/idempotency/webhook-processor.ts",
   "packages/xendit/src/webhooks/xendit-webhooks.ts",
+  "packages/xendit/src/webhooks/xendit-endpoint.ts",
   "packages/xendit/src/webhooks/callback-token.ts",
 ];
 

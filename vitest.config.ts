@@ -18,6 +18,7 @@ const lunasSources = [
 export default defineConfig({
   resolve: { alias: lunasSources },
   test: {
+    globalSetup: [`${root}test-support/pglite-template.ts`],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: packages.map((name) => ({

@@ -1,8 +1,23 @@
 // Lints every built package the way a consumer would meet it: publint checks the
 // package.json/exports against the files, attw checks the types resolve for ESM
 // and CJS consumers (node16 + bundler; node10 cannot read an exports map).
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+// Each package is packed once (`pnpm pack`) and both tools read that tarball;
+// two packages are checked at a time, since attw keeps one core busy.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { publint } from "publint";
+import { formatMessage } from "publint/utils";
+
+const require = createRequire(import.meta.url);
+const attwBin = join(
+  require.resolve("@arethetypeswrong/cli/package.json"),
+  "..",
+  JSON.parse(readFileSync(require.resolve("@arethetypeswrong/cli/package.json"), "utf8")).bin.attw,
+);
+const CONCURRENCY = 2;
 
 const packageDirs = readdirSync("packages").map((dir) => `packages/${dir}`);
 const workspaceDirs = [
@@ -14,20 +29,63 @@ const nameOf = new Map(
   workspaceDirs.map((dir) => [dir, JSON.parse(readFileSync(`${dir}/package.json`, "utf8")).name]),
 );
 
-const failures = [];
-for (const cwd of packageDirs) {
-  const name = nameOf.get(cwd);
-  for (const [tool, args] of [
-    ["publint", ["--strict"]],
-    ["attw", ["--pack", ".", "--profile", "node16"]],
-  ]) {
-    try {
-      execFileSync("pnpm", ["exec", tool, ...args], { cwd, stdio: "inherit" });
-    } catch {
-      failures.push(`${name}: ${tool}`);
-    }
-  }
+/** Runs a command; resolves its exit status and everything it printed. */
+function run(command, args, options) {
+  return new Promise((done) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", (error) => done({ status: 1, output: `${output}${error.message}\n` }));
+    child.on("close", (status) => done({ status, output }));
+  });
 }
+
+const packs = mkdtempSync(join(tmpdir(), "lunas-check-packages-"));
+
+/** publint and attw on one package; answers its report and the tools that failed. */
+async function checkPackage(cwd) {
+  const name = nameOf.get(cwd);
+  const failed = [];
+  const destination = join(packs, cwd.replaceAll("/", "-"));
+  const packed = await run("pnpm", ["pack", "--pack-destination", destination], { cwd });
+  if (packed.status !== 0) return { report: packed.output, failed: ["pnpm pack"] };
+  const tarball = join(destination, readdirSync(destination)[0]);
+  const bytes = readFileSync(tarball);
+
+  let report = `=== ${name}\n`;
+  const { messages, pkg } = await publint({
+    strict: true,
+    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+  });
+  for (const message of messages) {
+    report += `publint ${message.type}: ${formatMessage(message, pkg, { color: false })}\n`;
+  }
+  if (messages.length === 0) report += "publint: all good\n";
+  if (messages.some((message) => message.type === "error")) failed.push("publint");
+
+  const attw = await run(process.execPath, [attwBin, tarball, "--profile", "node16"], { cwd });
+  report += attw.output;
+  if (attw.status !== 0) failed.push("attw");
+  return { report, failed };
+}
+
+const failures = [];
+const queue = [...packageDirs];
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    for (let cwd = queue.shift(); cwd !== undefined; cwd = queue.shift()) {
+      const { report, failed } = await checkPackage(cwd);
+      process.stdout.write(report);
+      for (const tool of failed) failures.push(`${nameOf.get(cwd)}: ${tool}`);
+    }
+  }),
+);
+rmSync(packs, { recursive: true, force: true });
 // A stack trace from a shipped file should lead to readable source, yet the
 // tarballs ship `dist/` and not `src/`: every source map must carry each of its
 // sources inline (`sourcesContent`).

@@ -7,13 +7,16 @@ import type { ViteUserConfig } from "vitest/config";
 // and pg-boss 12 installed in a folder of their own (LUNAS_NEWER_MAJORS_DIR),
 // so the workspace keeps its pinned vitest 4 and pg-boss 10. It runs what
 // users meet on those majors: the pg-boss adapter's tests and every test that
-// runs a conformance suite, found by content so renamed files stay covered.
+// runs a conformance suite, found by what they import (a `conformance` entry,
+// pg-boss or core's pg-boss entry) so renamed files stay covered; a file that
+// only names them in a comment or a string already ran in the leg's full suite.
 const majorsDir = process.env.LUNAS_NEWER_MAJORS_DIR;
 if (!majorsDir) throw new Error("LUNAS_NEWER_MAJORS_DIR is not set; run scripts/node-matrix.mjs");
 const majors = join(majorsDir, "node_modules");
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const usesNewerMajor = /conformance|pg-boss/i;
+const usesNewerMajor =
+  /(?:\bfrom\s+|\bimport\s*\(\s*)["'](?:[^"']*\/conformance(?:\.js)?|pg-boss|[^"']*\/pg-boss(?:\.js)?)["']/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -57,6 +60,7 @@ export default {
     ],
   },
   test: {
+    globalSetup: [`${root}test-support/pglite-template.ts`],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: projects.map(({ name, files }) => ({

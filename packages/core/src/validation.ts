@@ -13,3 +13,4 @@ export {
   tokenStoreSchema,
 } from "./input/injected-schemas.js";
 export { includesNul } from "./input/storable-text.js";
+export { queueNameSchema } from "./jobs/enqueue-input.js";

@@ -6,6 +6,14 @@ export {
   PostgresLedgerStore,
   type PostgresLedgerStoreOptions,
 } from "./ledger/postgres-ledger-store.js";
+export {
+  createTransactionalXenditWebhooks,
+  type RecordedEvent,
+  type TransactionalEventContext,
+  type TransactionalReceiveResult,
+  type TransactionalXenditWebhooks,
+  type TransactionalXenditWebhooksOptions,
+} from "./webhooks/transactional-xendit-webhooks.js";
 
 // Both src/postgres.ts and the bundled dist/*.js sit one level below the package root.
 const xenditMigrationSet = defineMigrations({

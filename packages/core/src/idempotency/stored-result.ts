@@ -9,9 +9,15 @@ import { IdempotencyResultNotSerializableError } from "./idempotency-errors.js";
  * stuck until its lease ends.
  */
 export function storedForm(key: string, result: unknown): unknown {
+  const json = storedJson(key, result);
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+/** The JSON text `storedForm` parses: for a caller that sends the result on as text, one serialisation instead of three. */
+export function storedJson(key: string, result: unknown): string | undefined {
   if (result === undefined) return undefined;
   const stored = toStorableJson(result);
-  if (stored.ok) return JSON.parse(stored.json);
+  if (stored.ok) return stored.json;
   if (stored.reason === "nul") {
     throw new IdempotencyResultNotSerializableError(key, { nulCharacter: true });
   }

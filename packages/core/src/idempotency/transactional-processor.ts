@@ -13,7 +13,7 @@ import {
 } from "./idempotency-errors.js";
 import { checkIdempotencyKey } from "./idempotency-key.js";
 import { readHolder, readNowMs } from "./injected-readings.js";
-import { storedForm } from "./stored-result.js";
+import { storedForm, storedJson } from "./stored-result.js";
 
 export interface TransactionalProcessorOptions {
   /** A `pg` pool or PGlite executor on the database where `migrateCore` ran. */
@@ -230,7 +230,7 @@ export function createTransactionalProcessor(
       checkIdempotencyKey(key);
       const { sql, args, jobs } = parseInput(statementSchema, statement, "ingest statement");
       const fingerprint = await fingerprintPayload(payload);
-      const argsJson = JSON.stringify(storedForm(key, args ?? null));
+      const argsJson = storedJson(key, args ?? null);
       const now = readNowMs(clock);
       const { rows } = await executor.query<{ answer: unknown }>(
         `select ${ingestFunction}($1, $2, $3, $4::timestamptz, $5::timestamptz, $6::timestamptz, $7, $8::jsonb, $9::jsonb) as answer`,

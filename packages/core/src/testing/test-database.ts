@@ -63,13 +63,23 @@ export async function createPostgresTestSchema(prefix = "t"): Promise<TestDataba
   };
 }
 
-/** A new in-memory PGlite database (its own world, nothing to clean but the instance). */
+/**
+ * A new in-memory PGlite database (its own world, nothing to clean but the
+ * instance). When `LUNAS_PGLITE_TEMPLATE` names a dump of a fresh data
+ * directory (`PGlite.dumpDataDir()`), the database starts from it instead of
+ * running initdb, which costs seconds of CPU per database; this repository's
+ * vitest setup writes one per run.
+ */
 export async function createPgliteTestDatabase(schema = "public"): Promise<TestDatabase> {
-  const [{ PGlite }, { createPgliteExecutor }] = await Promise.all([
+  const template = process.env.LUNAS_PGLITE_TEMPLATE;
+  const [{ PGlite }, { createPgliteExecutor }, loadDataDir] = await Promise.all([
     import("@electric-sql/pglite"),
     import("../sql/pglite-executor.js"),
+    template
+      ? import("node:fs/promises").then(async (fs) => new Blob([await fs.readFile(template)]))
+      : undefined,
   ]);
-  const db = await PGlite.create();
+  const db = loadDataDir ? await PGlite.create({ loadDataDir }) : await PGlite.create();
   return {
     executor: createPgliteExecutor(db),
     schema,

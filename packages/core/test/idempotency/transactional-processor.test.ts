@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,9 +26,9 @@ import {
   type TestDatabase,
 } from "@lunas/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { killAfterWrites } from "../../../../test-support/kill-after-writes.js";
 
 const child = fileURLToPath(new URL("./fixtures/ingest-child.ts", import.meta.url));
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const T0 = Date.UTC(2026, 11, 2, 9, 0, 0, 0);
 
 async function prepare(db: TestDatabase): Promise<void> {
@@ -322,40 +321,12 @@ describe.each([
   });
 });
 
-/** Runs the crash child until it says its writes are done, then SIGKILLs it. */
-async function killAfterWrites(args: string[]): Promise<void> {
-  const proc = spawn(process.execPath, ["--import", "tsx", child, ...args], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child never wrote: ${stderr}`)), 60_000);
-    proc.stdout.on("data", (chunk) => {
-      if (String(chunk).includes("written")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited (${code}) before its writes: ${stderr}`));
-    });
-  });
-  const exited = new Promise((resolve) => proc.on("exit", resolve));
-  proc.kill("SIGKILL");
-  await exited;
-}
-
 describe("a process killed after the handler's writes, before the commit", () => {
   it("PostgreSQL: the redelivery finds nothing of it and leaves exactly one payment, one job, one effect", async () => {
     const db = await createPostgresTestSchema("txkill");
     try {
       await prepare(db);
-      await killAfterWrites(["postgres", db.connectionString!, db.schema, "xendit:pay_k"]);
+      await killAfterWrites(child, ["postgres", db.connectionString!, db.schema, "xendit:pay_k"]);
       const s = db.schema;
       const calls = { n: 0 };
       const processor = createTransactionalProcessor({ executor: db.executor, schema: s });
@@ -395,7 +366,7 @@ describe("a process killed after the handler's writes, before the commit", () =>
       await prepare(setupDb);
       await setup.close();
 
-      await killAfterWrites(["pglite", dataDir, "public", "xendit:pay_k"]);
+      await killAfterWrites(child, ["pglite", dataDir, "public", "xendit:pay_k"]);
 
       const reopened = await PGlite.create(dataDir);
       try {

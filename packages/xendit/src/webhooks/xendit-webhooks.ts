@@ -1,24 +1,22 @@
 import {
   type Clock,
   createIdempotentProcessor,
-  createWebhookProcessor,
-  IdempotencyInProgressError,
-  IdempotencyPayloadMismatchError,
   type IdempotencyStore,
   InvalidArgumentError,
   parseInput,
   WebhookHandlerError,
-  type WebhookOutcome,
 } from "@lunas/core";
 import { callableSchema, clockSchema, idempotencyStoreSchema } from "@lunas/core/validation";
 import { z } from "zod";
-import { CALLBACK_TOKEN_HEADER, encodeTokens, matchesAnyToken } from "./callback-token.js";
-import { parseXenditEvent } from "./xendit-event-schema.js";
 import {
-  dedupeKeyOf,
+  createXenditEndpoint,
+  endpointOptionShape,
+  type HeadersLike,
+  type ReceiveResult,
+  type WebhookErrorContext,
+} from "./xendit-endpoint.js";
+import {
   fingerprintOf,
-  type ParsedWebhook,
-  parseXenditWebhook,
   type UnknownXenditEvent,
   XENDIT_EVENT_NAMES,
   type XenditEvent,
@@ -26,7 +24,7 @@ import {
   type XenditEventOf,
 } from "./xendit-events.js";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export type { HeadersLike, ReceiveResult, WebhookErrorContext } from "./xendit-endpoint.js";
 
 export interface XenditWebhooksOptions {
   /**
@@ -43,23 +41,6 @@ export interface XenditWebhooksOptions {
   retentionMs?: number;
   /** Larger bodies answer 413 PAYLOAD_TOO_LARGE, unread. Default 1 MiB. */
   maxBodyBytes?: number;
-}
-
-/** Where an error happened, for `onError`. Never contains the callback token. */
-export interface WebhookErrorContext {
-  event?: XenditEventName;
-  key?: string;
-}
-
-export type HeadersLike =
-  | Request
-  | Headers
-  | Record<string, string | readonly string[] | undefined>;
-
-export interface ReceiveResult {
-  key: string;
-  /** True when this event had already been processed; handlers did not run again. */
-  replayed: boolean;
 }
 
 export interface XenditWebhooks {
@@ -88,47 +69,16 @@ export interface XenditWebhooks {
   handler(request: Request): Promise<Response>;
 }
 
-const TOKENS_EXPECTED =
-  "expected the callback verification token: a string, or an array of one or two";
-const token = z.string({ error: TOKENS_EXPECTED }).min(1, "a verification token cannot be empty");
 // Strict: a misspelt `leaseMs` or `maxBodyBytes` would otherwise fall back to the default unnoticed.
 const optionsSchema = z.strictObject({
-  // One string is the one token (not its characters); an array holds one, or two during a rotation.
-  verificationTokens: z.preprocess(
-    (value) => (typeof value === "string" ? [value] : value),
-    z
-      .array(token, { error: TOKENS_EXPECTED })
-      .min(1, "give the account's callback verification token")
-      .max(2, "at most two tokens (old and new) during a rotation"),
-  ),
+  ...endpointOptionShape,
   store: idempotencyStoreSchema,
   clock: clockSchema.optional(),
   leaseMs: z.number().int().positive().default(60_000),
-  retentionMs: z
-    .number()
-    .int()
-    .min(2 * DAY_MS, "keep processed events at least 2 days: Xendit retries for about 24 h")
-    .default(7 * DAY_MS),
-  maxBodyBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
 });
 
 // A handler that is not a function would only fail at the first delivery, as a 500.
 const handlerSchema = callableSchema("must be a function");
-
-function headerValue(source: HeadersLike, name: string): string | null {
-  if (source instanceof Request) return source.headers.get(name);
-  if (source instanceof Headers) return source.get(name);
-  // `name` is lower case, as Node's IncomingMessage.headers keys are.
-  const raw = source[name];
-  if (raw === undefined) return null;
-  if (typeof raw === "string") return raw;
-  // A repeated header is ambiguous; refuse it rather than pick one.
-  return raw.length === 1 ? (raw[0] ?? null) : null;
-}
 
 /**
  * Xendit webhooks in the shape of octokit's: `verify`, `on`, `onUnknown`,
@@ -143,7 +93,6 @@ function headerValue(source: HeadersLike, name: string): string | null {
  */
 export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebhooks {
   const config = parseInput(optionsSchema, options, "Xendit webhook options");
-  const tokens = encodeTokens(config.verificationTokens);
   const processor = createIdempotentProcessor({
     store: config.store,
     leaseMs: config.leaseMs,
@@ -175,80 +124,19 @@ export function createXenditWebhooks(options: XenditWebhooksOptions): XenditWebh
     return { handlers: list.length };
   };
 
-  /**
-   * The one path every event takes, from `receive()` and from `handler`:
-   * claim the key, run the handlers once, and tell `onError` about anything
-   * that failed here. A concurrent duplicate (409) and a changed payload (422)
-   * are Xendit's retries, not failures, so they are not reported.
-   */
-  async function receiveKnown(
-    event: XenditEvent,
-    key: string,
-  ): Promise<WebhookOutcome<{ handlers: number }>> {
-    try {
-      return await processor.run(key, fingerprintOf(event), () => runHandlers(event));
-    } catch (error) {
-      if (
-        !(error instanceof IdempotencyInProgressError) &&
-        !(error instanceof IdempotencyPayloadMismatchError)
-      ) {
-        const cause = error instanceof WebhookHandlerError ? error.cause : error;
-        await reportError(cause, { event: event.event, key });
-      }
-      throw error;
-    }
-  }
-
-  // Unknown events are acknowledged without a claim: reporting them again on a
-  // redelivery is harmless, and a key for an event without a schema would be a guess.
-  async function receiveUnknown(unknown: UnknownXenditEvent) {
-    for (const unknownHandler of unknownHandlers) {
-      try {
-        await unknownHandler(unknown);
-      } catch (error) {
-        await reportError(error, {});
-      }
-    }
-    return { result: { handlers: unknownHandlers.length }, replayed: false };
-  }
-
-  async function receive(input: XenditEvent): Promise<ReceiveResult> {
-    // Events from elsewhere (a queue, a test) get the same check a delivery gets before a handler sees them.
-    const event = parseXenditEvent(input);
-    const key = dedupeKeyOf(event);
-    try {
-      const { replayed } = await receiveKnown(event, key);
-      return { key, replayed };
-    } catch (error) {
-      // A caller of receive() sees what its handler threw, as it would calling it directly.
-      throw error instanceof WebhookHandlerError ? error.cause : error;
-    }
-  }
-
-  const verify = (request: HeadersLike): boolean =>
-    matchesAnyToken(headerValue(request, CALLBACK_TOKEN_HEADER), tokens);
-
-  // verify -> parse once -> the same receive path as receive(); onError is told
-  // inside that path, so the endpoint passes no onError of its own: what fails
-  // before it (token, body, JSON, shape) is the sender's problem, answered 401/400.
-  const handler = createWebhookProcessor<ParsedWebhook, { handlers: number }>({
+  const endpoint = createXenditEndpoint({
+    verificationTokens: config.verificationTokens,
     maxBodyBytes: config.maxBodyBytes,
-    verify,
-    unauthorizedMessage:
-      "Missing or wrong x-callback-token; compare it with the Webhook verification token in the Xendit dashboard",
-    parse: (body) => parseXenditWebhook(body),
-    // Unknown events are acknowledged without a claim (see receiveUnknown).
-    key: (parsed) => (parsed.kind === "known" ? dedupeKeyOf(parsed.event) : null),
-    // `key` is null exactly for unknown events (see above).
-    receive: (parsed, key) =>
-      parsed.kind === "unknown"
-        ? receiveUnknown(parsed.unknown)
-        : receiveKnown(parsed.event, key ?? dedupeKeyOf(parsed.event)),
-    respond: ({ event: parsed, key, replayed }) =>
-      parsed.kind === "known"
-        ? Response.json({ ok: true, event: parsed.event.event, key, replayed })
-        : Response.json({ ok: true, unknown: true, event: parsed.unknown.event }),
+    runOnce: (event, key) => processor.run(key, fingerprintOf(event), () => runHandlers(event)),
+    unknownHandlers,
+    reportError,
   });
+
+  const { verify, handler } = endpoint;
+  const receive = async (event: XenditEvent): Promise<ReceiveResult> => {
+    const { key, replayed } = await endpoint.receive(event);
+    return { key, replayed };
+  };
 
   return {
     verify,

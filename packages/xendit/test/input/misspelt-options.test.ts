@@ -62,6 +62,15 @@ const misspelt: Record<string, Record<string, Misspelt | string>> = {
       () => new postgres.PostgresLedgerStore(executor, { schemma: "shop" } as never),
     ],
     xenditMigrations: "takes no arguments",
+    createTransactionalXenditWebhooks: [
+      "fulfilmentQeue",
+      () =>
+        postgres.createTransactionalXenditWebhooks({
+          executor,
+          verificationTokens: "tok",
+          fulfilmentQeue: "fulfil",
+        } as never),
+    ],
   },
   "./supabase": {
     SupabaseLedgerStore: [
@@ -105,6 +114,15 @@ async function fakeServer(): Promise<testing.FakeXenditServer> {
 
 /** The options objects handed out by the factories above. */
 const nested: Record<string, Misspelt> = {
+  "createTransactionalXenditWebhooks ledger": [
+    "ordersTabel",
+    () =>
+      postgres.createTransactionalXenditWebhooks({
+        executor,
+        verificationTokens: "tok",
+        ledger: { ordersTabel: "shop_orders" },
+      } as never),
+  ],
   "ledger.backfill": [
     "dryrun",
     () => main.createLedger({ store }).backfill({ dryRun: true, dryrun: false } as never),
