@@ -106,6 +106,8 @@ interface Child {
 }
 
 const running = new Set<Child>();
+/** Set on SIGINT/SIGTERM: no new requests, so the servers can drain and stop. */
+const interrupted = { now: false, load: undefined as autocannon.Instance | undefined };
 // A crash of the bench must not leave servers holding the databases open.
 process.once("exit", () => {
   for (const child of running) child.process.kill("SIGKILL");
@@ -297,6 +299,7 @@ function fire(url: string, token: string, bodies: readonly string[]): Promise<Me
         });
       },
     );
+    interrupted.load = instance;
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
     });
@@ -462,6 +465,8 @@ export async function run(): Promise<void> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     console.log(`  ${signal}: cleaning up`);
+    interrupted.now = true;
+    interrupted.load?.stop();
     void cleanUp().finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
@@ -531,6 +536,7 @@ export async function run(): Promise<void> {
     const orderStart = performance.now();
     const orders: { order_id: string; session_id: string; user_id: string }[] = new Array(ORDERS);
     await runPool(ORDERS, ORDER_CONCURRENCY, async (i) => {
+      if (interrupted.now) throw new Error("interrupted");
       const userId = `bench-user-${i}`;
       const response = await fetch(`${serviceUrl}/orders`, {
         method: "POST",
@@ -626,6 +632,7 @@ export async function run(): Promise<void> {
     if (retries.length > 0) {
       console.log(`  redelivering ${retries.length} webhooks that got no 2xx answer`);
       await runPool(retries.length, 8, async (i) => {
+        if (interrupted.now) throw new Error("interrupted");
         await xendit.deliverWebhook(
           `${serviceUrl}/webhooks/xendit`,
           JSON.parse(retries[i] as string),
