@@ -8,6 +8,7 @@ const benches = [
   "./rapatin-login.bench.js",
   "./mikrotik-vouchers.bench.js",
   "./fonnte-ai-bridge.bench.js",
+  "./reference-server-webhook.bench.js",
 ];
 
 console.log(`machine: ${describeMachine()}\n`);

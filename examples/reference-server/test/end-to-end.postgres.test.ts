@@ -1,0 +1,3 @@
+import { endToEndSuite } from "./support/end-to-end-suite.js";
+
+endToEndSuite("postgres");
