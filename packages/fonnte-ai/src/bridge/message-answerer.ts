@@ -1,3 +1,4 @@
+import type { IdempotentProcessor } from "@lunas/core";
 import type { AiProvider } from "../ai/ai-provider.js";
 import { splitReply } from "../format/split-reply.js";
 import { markdownToWhatsApp } from "../format/whatsapp-markdown.js";
@@ -31,6 +32,13 @@ export interface MessageAnswererOptions {
   answerTimeoutMs: number;
   now: () => number;
   emit: (event: BridgeEvent) => void;
+  /** Keeps a queued message's reply once composed (core's processor over the bridge's dedupe store). */
+  answerClaims: IdempotentProcessor;
+}
+
+/** The reply of a queued message as its claim stores it. */
+interface ComposedReply {
+  parts: string[];
 }
 
 /**
@@ -46,18 +54,39 @@ export class MessageAnswerer {
     this.#o = options;
   }
 
+  /** Answers in this process: compose, then send. */
   async answer(message: AcceptedMessage): Promise<void> {
+    await this.#deliver(message, await this.#compose(message), undefined);
+  }
+
+  /**
+   * Answers a message taken from the job queue, where the job may be a retry
+   * of a run that died part way. The reply is composed once under the claim
+   * `fonnte-ai:answer:<key>` (the AI is not asked again and the history gets
+   * the exchange once), and each part is sent under its own claim. Throws
+   * `IdempotencyInProgressError` while a run that died still holds the
+   * answer's lease, so the queue retries the job after it lapses.
+   */
+  async answerQueued(message: AcceptedMessage, key: string): Promise<void> {
+    const { result } = await this.#o.answerClaims.run(
+      `fonnte-ai:answer:${key}`,
+      { phone: message.phone, text: message.text },
+      async (): Promise<ComposedReply> => ({ parts: await this.#compose(message) }),
+    );
+    await this.#deliver(message, result.parts, key);
+  }
+
+  /** The reply's WhatsApp messages. Never throws: a failure gives the apology. */
+  async #compose(message: AcceptedMessage): Promise<string[]> {
     const o = this.#o;
     if ([...message.text].length > o.maxMessageChars) {
       o.counters.reject("too_long");
       o.emit({ type: "message.rejected", reason: "too_long", sender: maskPhone(message.phone) });
-      await this.#send(message, o.messages.tooLong);
-      return;
+      return this.#format(o.messages.tooLong);
     }
     const started = o.now();
-    let reply: string;
     try {
-      reply = await this.#generate(message, started);
+      return this.#format(await this.#generate(message, started));
     } catch (error) {
       const latencyMs = o.now() - started;
       o.counters.aiFailures++;
@@ -68,10 +97,8 @@ export class MessageAnswerer {
         code: errorCode(error),
         latencyMs,
       });
-      await this.#send(message, o.messages.apology);
-      return;
+      return this.#format(o.messages.apology);
     }
-    await this.#send(message, reply);
   }
 
   async #generate(message: AcceptedMessage, started: number): Promise<string> {
@@ -115,13 +142,21 @@ export class MessageAnswerer {
     return reply.text;
   }
 
-  async #send(message: AcceptedMessage, markdown: string): Promise<void> {
-    const parts = splitReply(markdownToWhatsApp(markdown), this.#o.maxReplyChars);
+  #format(markdown: string): string[] {
+    return splitReply(markdownToWhatsApp(markdown), this.#o.maxReplyChars);
+  }
+
+  async #deliver(
+    message: AcceptedMessage,
+    parts: string[],
+    replyKey: string | undefined,
+  ): Promise<void> {
     if (parts.length === 0) return;
     await this.#o.delivery.deliver({
       target: message.target,
       parts,
       ...(this.#o.quoteReplies && message.inboxId ? { inboxid: message.inboxId } : {}),
+      ...(replyKey === undefined ? {} : { replyKey }),
     });
   }
 }
