@@ -79,9 +79,20 @@ const manualSendSchema = z.strictObject({
   message: z.string().min(1).max(60_000),
 });
 
+const JSON_HEADERS = { "content-type": "application/json" };
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const ok = (status: WebhookOutcome) => json(200, { ok: true, status });
+  new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+// Every delivery gets one of these few bodies: serialised once, not per message.
+const OK_BODIES = new Map<WebhookOutcome, string>();
+const OK_INIT = { status: 200, headers: JSON_HEADERS };
+const ok = (status: WebhookOutcome) => {
+  let body = OK_BODIES.get(status);
+  if (body === undefined) {
+    body = JSON.stringify({ ok: true, status });
+    OK_BODIES.set(status, body);
+  }
+  return new Response(body, OK_INIT);
+};
 const fail = (status: number, code: string, message: string) =>
   json(status, { error: { code, message } });
 

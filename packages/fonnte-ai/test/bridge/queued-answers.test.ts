@@ -1,6 +1,12 @@
 import { createIdempotentProcessor, MemoryIdempotencyStore } from "@lunas/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { APPROVED, type BridgeWorld, createBridge, createBridgeWorld } from "./bridge-world.js";
+import {
+  APPROVED,
+  type BridgeWorld,
+  createBridge,
+  createBridgeWorld,
+  MODELS,
+} from "./bridge-world.js";
 
 describe("answers from the job queue (memory queue)", () => {
   let world: BridgeWorld;
@@ -88,5 +94,19 @@ describe("answers from the job queue (memory queue)", () => {
     expect(world.fonnte.messagesTo(APPROVED)).toEqual(
       [1, 2, 3].map((i) => `Jawaban untuk: pesan ${i}`),
     );
+  });
+
+  it("an answer past answerTimeoutMs is abandoned and the sender gets the apology", async () => {
+    world.gemini.failNext(MODELS[0]!, { kind: "stall" });
+    const { deliver, bridge, events } = await createBridge(world, {
+      options: { answerTimeoutMs: 200 },
+    });
+    await deliver(APPROVED, "Halo?");
+    await bridge.idle();
+    expect(world.fonnte.messagesTo(APPROVED)).toEqual([
+      expect.stringMatching(/^Maaf, terjadi kendala/),
+    ]);
+    expect(world.gemini.requests).toHaveLength(1);
+    expect(events).toContainEqual(expect.objectContaining({ type: "ai.failed" }));
   });
 });
