@@ -180,7 +180,7 @@ export const bridgeOptionsSchema = z
       .default(10 * MINUTE),
     answerQueueName: z
       .string()
-      .regex(/^[\w.:-]{1,110}$/)
+      .regex(/^[A-Za-z0-9][\w.:-]{0,109}$/, "must be a job queue name (lanes add `.<n>`)")
       .default("fonnte-ai-answer"),
     answerLanes: z.number().int().min(1).max(256).default(16),
     answerLeaseMs: z.number().int().positive().optional(),
