@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from "node:os";
-import { MemoryIdempotencyStore } from "@lunas/core";
+import { MemoryIdempotencyStore, MemoryJobQueue } from "@lunas/core";
 import {
   type AiProvider,
   createWhatsAppAiBridge,
@@ -20,12 +20,18 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * The bridge's own cost per message: webhook → gate → parse → normalise →
- * rate limit → identity → inboxid claim → 200 → per-sender lane → history →
- * AI → history → Markdown → split → send, with an AI and a Fonnte that answer
- * at once (in process), so every millisecond measured is the bridge's.
+ * One run of `messages` webhooks. CPU time (process.cpuUsage, all threads) is
+ * counted from the first webhook to the last reply sent; the `Request`s are
+ * built before that. `queued`: the bridge answers through a MemoryJobQueue
+ * (per-sender lanes, the reply's and each part's claim) instead of in process.
  */
-async function phase(label: string, messages: number, inFlight: number, offset: number) {
+async function phase(
+  label: string,
+  messages: number,
+  inFlight: number,
+  offset: number,
+  queued = false,
+) {
   const phones = Array.from({ length: SENDERS }, (_, i) => `628123${String(i).padStart(6, "0")}`);
   const approved = new Set(phones);
   const requestedAt = new Map<string, number>();
@@ -53,6 +59,8 @@ async function phase(label: string, messages: number, inFlight: number, offset: 
     linkPhone: async () => "no_user",
   };
   const sessions = new MemorySessionStore({ cleanupIntervalMs: 0 });
+  const queue = queued ? new MemoryJobQueue() : undefined;
+  await queue?.start();
   const bridge = createWhatsAppAiBridge({
     sender,
     ai,
@@ -61,25 +69,36 @@ async function phase(label: string, messages: number, inFlight: number, offset: 
     rateLimiter: new MemoryRateLimiter(),
     dedupe: new MemoryIdempotencyStore(),
     secrets: [SECRET],
+    ...(queue ? { queue } : {}),
+  });
+  await bridge.start();
+
+  // The webhooks Fonnte would post, built before the clock starts: making a
+  // `Request` is the HTTP server's work, not the bridge's (reading its body is
+  // the bridge's, and is measured).
+  const requests = Array.from({ length: messages }, (_, i) => {
+    const id = `m${offset + i}`;
+    return {
+      id,
+      request: new Request(`https://bench.local/webhooks/fonnte?secret=${SECRET}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          device: "6281100000000",
+          sender: phones[i % SENDERS],
+          message: `Pertanyaan nomor ${id}`,
+          name: "Bench",
+          inboxid: id,
+        }),
+      }),
+    };
   });
 
   const acks: number[] = [];
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   await runPool(messages, inFlight, async (i) => {
-    const phone = phones[i % SENDERS]!;
-    const id = `m${offset + i}`;
-    const request = new Request(`https://bench.local/webhooks/fonnte?secret=${SECRET}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        device: "6281100000000",
-        sender: phone,
-        message: `Pertanyaan nomor ${id}`,
-        name: "Bench",
-        inboxid: id,
-      }),
-    });
+    const { id, request } = requests[i]!;
     const began = performance.now();
     requestedAt.set(id, began);
     const response = await bridge(request);
@@ -90,6 +109,7 @@ async function phase(label: string, messages: number, inFlight: number, offset: 
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   sessions.close();
+  await queue?.stop();
 
   const metrics = await bridge.metrics();
   if (sent !== messages || metrics.repliesSent !== messages) {
@@ -112,7 +132,8 @@ async function phase(label: string, messages: number, inFlight: number, offset: 
  * rate limit → identity → inboxid claim → 200 → per-sender lane → history →
  * AI → history → Markdown → split → send, with an AI and a Fonnte that answer
  * at once (in process), so every millisecond measured is the bridge's.
- * Throughput with 50 webhooks in flight; overhead one at a time (no queueing).
+ * Throughput with 50 webhooks in flight; overhead one at a time (no queueing);
+ * then the queued path's own cost on the in-process job queue.
  */
 export async function run() {
   const total = SENDERS * PER_SENDER;
@@ -126,6 +147,13 @@ export async function run() {
     0,
   );
   await phase("2,000 messages one at a time (overhead without queueing)", 2_000, 1, total);
+  await phase(
+    "3,000 messages answered through the job queue (MemoryJobQueue), 50 in flight",
+    3_000,
+    IN_FLIGHT,
+    total + 2_000,
+    true,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -7,7 +7,7 @@ import {
 // The main entry and the Supabase adapters run on Deno (Supabase Edge Functions),
 // Bun and workers; only ./postgres, ./pg-boss and ./testing may use Node.
 describe.each([
-  ["index.ts", ["ky", "zod"]],
+  ["index.ts", ["@noble/hashes/sha2", "@noble/hashes/utils", "ky", "zod"]],
   ["supabase.ts", ["zod"]],
 ])("the %s entry runs without Node built-ins", (entry, allowed) => {
   const { files, external } = runtimeImportGraph(`core/src/${entry}`);

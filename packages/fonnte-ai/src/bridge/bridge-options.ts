@@ -43,7 +43,13 @@ export interface WhatsAppAiBridgeOptions {
   rateLimiter: RateLimiter;
   /** Dedupe of Fonnte's `inboxid` on core's claim primitive. */
   dedupe: IdempotencyStore;
-  /** Failed sends are retried through it (worker registered by `start()`). Without it they are only counted. */
+  /**
+   * Where accepted messages wait to be answered and failed sends wait to be
+   * retried (workers registered by `start()`). With a durable queue
+   * (`PgBossJobQueue`) a message acknowledged with 200 is answered even when the
+   * process dies before it sent the reply. Without a queue the answer runs in
+   * this process after the 200 and is lost with it, and failed sends are only counted.
+   */
   queue?: JobQueue;
   /**
    * Shared secrets (Fonnte signs nothing): the webhook URL carries one as
@@ -75,6 +81,30 @@ export interface WhatsAppAiBridgeOptions {
   answerTimeoutMs?: number;
   /** How long a claimed `inboxid` is held while it is answered. Default 10 minutes. */
   dedupeLeaseMs?: number;
+  /**
+   * Queued messages go to `<answerQueueName>.<lane>`, one lane per sender (a
+   * hash of the number). The queue runs a lane's jobs one at a time in the
+   * order they were queued, so one sender's messages are answered in order and
+   * different lanes in parallel. Default `fonnte-ai-answer`.
+   */
+  answerQueueName?: string;
+  /** How many lanes (answers running at once per worker process). Default 16. */
+  answerLanes?: number;
+  /**
+   * How long a queued answer is claimed while the AI composes it: a job retried
+   * after its process died composes it again once this has passed. Must exceed
+   * `answerTimeoutMs`. Default `answerTimeoutMs` + 30 s.
+   */
+  answerLeaseMs?: number;
+  /** Retries of a queued answer whose claim is still held (default 10, from `answerRetryDelaySeconds`, default 10, with backoff). */
+  answerRetryLimit?: number;
+  answerRetryDelaySeconds?: number;
+  /**
+   * How long one part of a queued reply is claimed while Fonnte is called; a
+   * retry after a crash sends the part again only after this. Longer than the
+   * sender's timeout. Default 60 s.
+   */
+  sendLeaseMs?: number;
   /** Job queue name for failed sends. Default `fonnte-ai-send`. */
   sendQueueName?: string;
   /** Retries of a failed send. Default 5 (backoff from 10 s). */
@@ -148,6 +178,15 @@ export const bridgeOptionsSchema = z
       .int()
       .positive()
       .default(10 * MINUTE),
+    answerQueueName: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.:-]{0,109}$/, "must be a job queue name (lanes add `.<n>`)")
+      .default("fonnte-ai-answer"),
+    answerLanes: z.number().int().min(1).max(256).default(16),
+    answerLeaseMs: z.number().int().positive().optional(),
+    answerRetryLimit: z.number().int().min(0).default(10),
+    answerRetryDelaySeconds: z.number().int().min(1).default(10),
+    sendLeaseMs: z.number().int().positive().default(MINUTE),
     sendQueueName: z
       .string()
       .regex(/^[\w.:-]{1,120}$/)
@@ -165,6 +204,10 @@ export const bridgeOptionsSchema = z
   .refine((o) => o.allowedIps === undefined || o.clientIp !== undefined, {
     message: "allowedIps needs clientIp: a Request does not carry the caller's address",
     path: ["clientIp"],
+  })
+  .refine((o) => o.answerLeaseMs === undefined || o.answerLeaseMs > o.answerTimeoutMs, {
+    message: "must exceed answerTimeoutMs, or a slow answer would lose its claim to a retry",
+    path: ["answerLeaseMs"],
   });
 
 export type ParsedBridgeOptions = z.output<typeof bridgeOptionsSchema>;

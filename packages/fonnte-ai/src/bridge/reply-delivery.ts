@@ -1,4 +1,4 @@
-import type { JobQueue } from "@lunas/core";
+import type { IdempotentProcessor, JobQueue } from "@lunas/core";
 import type { WhatsAppSender } from "../fonnte/whatsapp-sender.js";
 import { type BridgeEvent, errorCode, maskPhone } from "./bridge-events.js";
 import type { BridgeCounters } from "./bridge-metrics.js";
@@ -8,6 +8,14 @@ export interface PendingReply {
   target: string;
   parts: string[];
   inboxid?: string;
+  /**
+   * Set for a reply answered from the job queue: each part is sent under the
+   * claim `fonnte-ai:reply:<replyKey>:<index>`, so a retried job skips what
+   * went out before it. Fonnte's API takes no idempotency key of its own.
+   */
+  replyKey?: string;
+  /** Index of `parts[0]` in the whole reply (the claims count from the first part). Default 0. */
+  firstPart?: number;
 }
 
 // Failures that repeat whatever the retry: the message or the number is wrong.
@@ -21,6 +29,8 @@ export interface ReplyDeliveryOptions {
   retryDelaySeconds: number;
   counters: BridgeCounters;
   emit: (event: BridgeEvent) => void;
+  /** Claims one send of a keyed reply (core's processor over the bridge's dedupe store). */
+  sendClaims: IdempotentProcessor;
 }
 
 /**
@@ -56,16 +66,31 @@ export class ReplyDelivery {
 
   async #sendInOrder(reply: PendingReply): Promise<{ sent: number; failure?: unknown }> {
     let sent = 0;
+    const first = reply.firstPart ?? 0;
     for (const part of reply.parts) {
+      // Only the first part quotes the message it answers.
+      const message = {
+        target: reply.target,
+        message: part,
+        ...(reply.inboxid && sent === 0 ? { inboxid: reply.inboxid } : {}),
+      };
       try {
-        // Only the first part quotes the message it answers.
-        await this.#o.sender.send({
-          target: reply.target,
-          message: part,
-          ...(reply.inboxid && sent === 0 ? { inboxid: reply.inboxid } : {}),
-        });
+        if (reply.replyKey === undefined) {
+          await this.#o.sender.send(message);
+          this.#o.counters.repliesSent++;
+        } else {
+          const { replayed } = await this.#o.sendClaims.run(
+            `fonnte-ai:reply:${reply.replyKey}:${first + sent}`,
+            { target: reply.target, part },
+            async () => {
+              await this.#o.sender.send(message);
+              return { sent: true };
+            },
+          );
+          // A replayed part went out in an earlier run of the job: not sent again, not counted again.
+          if (!replayed) this.#o.counters.repliesSent++;
+        }
         sent++;
-        this.#o.counters.repliesSent++;
       } catch (error) {
         this.#o.counters.sendFailures++;
         return { sent, failure: error };
@@ -80,6 +105,9 @@ export class ReplyDelivery {
       target: reply.target,
       parts: reply.parts.slice(sent),
       ...(reply.inboxid && sent === 0 ? { inboxid: reply.inboxid } : {}),
+      ...(reply.replyKey === undefined
+        ? {}
+        : { replyKey: reply.replyKey, firstPart: (reply.firstPart ?? 0) + sent }),
     };
     let queued = false;
     if (this.#o.queue && !PERMANENT.has(code)) {

@@ -3,6 +3,8 @@ import {
   encodeSecrets,
   IdempotencyInProgressError,
   IdempotencyPayloadMismatchError,
+  type Job,
+  type JobQueue,
   matchesAnySecret,
   parseInput,
 } from "@lunas/core";
@@ -15,6 +17,7 @@ import {
   type ParsedFonnteWebhook,
   readFonnteWebhook,
 } from "../webhook/fonnte-webhook.js";
+import { answerLane, answerLaneNames } from "./answer-lanes.js";
 import { type BridgeEvent, errorCode, maskPhone } from "./bridge-events.js";
 import { BridgeCounters, type BridgeMetrics, type RejectionReason } from "./bridge-metrics.js";
 import {
@@ -47,9 +50,17 @@ export interface BridgeHealth {
 export interface WhatsAppAiBridge {
   /** The webhook: Fonnte's POST in, a 2xx as soon as the message is durably claimed. */
   (request: Request): Promise<Response>;
-  /** Registers the failed-send worker on the job queue (start the queue first). */
+  /**
+   * Registers this process's workers on the job queue (start the queue
+   * first): the answer lanes and the failed-send retries. Call it in the
+   * processes that should answer; a process that only takes webhooks may skip it.
+   */
   start(): Promise<void>;
-  /** Resolves when every accepted message has been answered (tests, graceful shutdown). */
+  /**
+   * Resolves when every message this bridge accepted has been answered, by
+   * this process (tests, graceful shutdown). A queued message counts once its
+   * job ran here (a job that failed is the queue's to retry).
+   */
   idle(): Promise<void>;
   metrics(): Promise<BridgeMetrics>;
   health(): BridgeHealth;
@@ -68,9 +79,20 @@ const manualSendSchema = z.strictObject({
   message: z.string().min(1).max(60_000),
 });
 
+const JSON_HEADERS = { "content-type": "application/json" };
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const ok = (status: WebhookOutcome) => json(200, { ok: true, status });
+  new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+// Every delivery gets one of these few bodies: serialised once, not per message.
+const OK_BODIES = new Map<WebhookOutcome, string>();
+const OK_INIT = { status: 200, headers: JSON_HEADERS };
+const ok = (status: WebhookOutcome) => {
+  let body = OK_BODIES.get(status);
+  if (body === undefined) {
+    body = JSON.stringify({ ok: true, status });
+    OK_BODIES.set(status, body);
+  }
+  return new Response(body, OK_INIT);
+};
 const fail = (status: number, code: string, message: string) =>
   json(status, { error: { code, message } });
 
@@ -78,9 +100,10 @@ const fail = (status: number, code: string, message: string) =>
  * The WhatsApp ⇄ AI bridge as a Web-standard handler. Per delivery: shared
  * secret (constant time) and IP allow-list → read and validate the body →
  * normalise the sender → rate limit → identity gate → claim the `inboxid` →
- * answer 200. Then, in the background and in order per sender: history → the
- * app's context → AI → history → WhatsApp formatting → split → send, failed
- * sends retried through the job queue.
+ * queue the message (with a job queue) → answer 200. Then, in order per
+ * sender, from the queue's answer lanes (or in this process without a queue):
+ * history → the app's context → AI → history → WhatsApp formatting → split →
+ * send, failed sends retried through the job queue.
  *
  * Fonnte retries a webhook that does not answer 200, so everything that is
  * not a bad secret, a forbidden IP or a broken body answers 200 with what
@@ -103,6 +126,16 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     leaseMs: o.dedupeLeaseMs,
     clock: o.clock,
   });
+  const answerClaims = createIdempotentProcessor({
+    store: o.dedupe,
+    leaseMs: o.answerLeaseMs ?? o.answerTimeoutMs + 30_000,
+    clock: o.clock,
+  });
+  const sendClaims = createIdempotentProcessor({
+    store: o.dedupe,
+    leaseMs: o.sendLeaseMs,
+    clock: o.clock,
+  });
   const emit = (event: BridgeEvent) => {
     try {
       o.onEvent?.(event);
@@ -118,6 +151,7 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     retryDelaySeconds: o.sendRetryDelaySeconds,
     counters,
     emit,
+    sendClaims,
   });
   const answerer = new MessageAnswerer({
     ai: o.ai,
@@ -133,6 +167,7 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
     answerTimeoutMs: o.answerTimeoutMs,
     now: () => o.clock.now(),
     emit,
+    answerClaims,
   });
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
@@ -184,44 +219,72 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
       });
   };
 
+  // Queued answers this process waits for in idle(): job id → settle. A job can
+  // run before its enqueue call returns the id; such ids wait in `ranEarly`.
+  const awaitingJobs = new Map<string, () => void>();
+  const ranEarly = new Set<string>();
+  let enqueuing = 0;
+  let lanesWorked = false;
+
+  async function enqueueAnswer(queue: JobQueue, message: AcceptedMessage): Promise<void> {
+    enqueuing++;
+    try {
+      const id = await queue.enqueue(
+        answerLane(o.answerQueueName, o.answerLanes, message.phone),
+        message,
+        {
+          retryLimit: o.answerRetryLimit,
+          retryDelaySeconds: o.answerRetryDelaySeconds,
+          retryBackoff: true,
+        },
+      );
+      if (id !== null && lanesWorked && !ranEarly.delete(id)) {
+        track(new Promise<void>((resolve) => awaitingJobs.set(id, resolve)));
+      }
+    } finally {
+      enqueuing--;
+      if (enqueuing === 0) ranEarly.clear();
+    }
+  }
+
+  /** A lane's worker: the queued message answered, its reply sent once per part. */
+  async function answerJob(job: Job<AcceptedMessage>): Promise<void> {
+    counters.inFlight++;
+    try {
+      // One lane runs one job at a time already; the sequencer keeps
+      // busySenders in health() meaningful.
+      await sequencer.run(job.data.phone, () =>
+        answerer.answerQueued(job.data, job.data.inboxId ?? job.id),
+      );
+    } finally {
+      counters.inFlight--;
+      const settle = awaitingJobs.get(job.id);
+      if (settle) {
+        awaitingJobs.delete(job.id);
+        settle();
+      } else if (enqueuing > 0) {
+        ranEarly.add(job.id);
+      }
+    }
+  }
+
   /**
-   * Claims the message's `inboxid` on core's idempotent processor and answers
-   * once the claim is held, without waiting for the answer: the processor
-   * completes the claim when the answer has been sent.
+   * Claims the message's `inboxid` on core's idempotent processor. With a job
+   * queue the claim holds while the message is queued and is completed then;
+   * without one it holds until the answer has been sent, and the webhook is
+   * answered as soon as the claim is held.
    */
   async function claimAndAnswer(message: AcceptedMessage): Promise<WebhookOutcome> {
+    const queue = o.queue;
     if (message.inboxId === null) {
       // Without Fonnte's inbox feature there is no id to dedupe on.
-      track(answerInOrder(message));
+      if (queue) await enqueueAnswer(queue, message);
+      else track(answerInOrder(message));
       return "accepted";
     }
-    let claimed!: () => void;
-    const held = new Promise<"accepted">((resolve) => {
-      claimed = () => resolve("accepted");
-    });
-    const run = processor.run(
-      `fonnte-ai:inbox:${message.inboxId}`,
-      { sender: message.phone, text: message.text },
-      async () => {
-        claimed();
-        await answerInOrder(message);
-        return { answered: true };
-      },
-    );
-    const settled = run.then(
-      (outcome) => (outcome.replayed ? ("duplicate" as const) : ("accepted" as const)),
-      (error: unknown) => {
-        if (
-          error instanceof IdempotencyInProgressError ||
-          error instanceof IdempotencyPayloadMismatchError
-        ) {
-          return "duplicate" as const;
-        }
-        throw error;
-      },
-    );
-    track(settled);
-    const outcome = await Promise.race([held, settled]);
+    const outcome = queue
+      ? await claimAndQueue(queue, message, message.inboxId)
+      : await claimAndAnswerHere(message, message.inboxId);
     if (outcome === "duplicate") {
       counters.duplicates++;
       emit({
@@ -231,6 +294,61 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
       });
     }
     return outcome;
+  }
+
+  const asDuplicate = (error: unknown): "duplicate" => {
+    if (
+      error instanceof IdempotencyInProgressError ||
+      error instanceof IdempotencyPayloadMismatchError
+    ) {
+      return "duplicate";
+    }
+    throw error;
+  };
+
+  async function claimAndQueue(
+    queue: JobQueue,
+    message: AcceptedMessage,
+    inboxId: string,
+  ): Promise<WebhookOutcome> {
+    try {
+      const { replayed } = await processor.run(
+        `fonnte-ai:inbox:${inboxId}`,
+        { sender: message.phone, text: message.text },
+        async () => {
+          await enqueueAnswer(queue, message);
+          return { queued: true };
+        },
+      );
+      return replayed ? "duplicate" : "accepted";
+    } catch (error) {
+      return asDuplicate(error);
+    }
+  }
+
+  async function claimAndAnswerHere(
+    message: AcceptedMessage,
+    inboxId: string,
+  ): Promise<WebhookOutcome> {
+    let claimed!: () => void;
+    const held = new Promise<"accepted">((resolve) => {
+      claimed = () => resolve("accepted");
+    });
+    const run = processor.run(
+      `fonnte-ai:inbox:${inboxId}`,
+      { sender: message.phone, text: message.text },
+      async () => {
+        claimed();
+        await answerInOrder(message);
+        return { answered: true };
+      },
+    );
+    const settled = run.then(
+      (outcome) => (outcome.replayed ? ("duplicate" as const) : ("accepted" as const)),
+      asDuplicate,
+    );
+    track(settled);
+    return Promise.race([held, settled]);
   }
 
   async function receive(incoming: FonnteIncomingMessage): Promise<Response> {
@@ -329,6 +447,10 @@ export function createWhatsAppAiBridge(options: WhatsAppAiBridgeOptions): WhatsA
   const bridge = Object.assign(handle, {
     async start() {
       if (!o.queue) return;
+      for (const lane of answerLaneNames(o.answerQueueName, o.answerLanes)) {
+        await o.queue.work<AcceptedMessage>(lane, answerJob);
+      }
+      lanesWorked = true;
       await o.queue.work<PendingReply>(o.sendQueueName, async (job) => {
         emit({
           type: "send.retried",

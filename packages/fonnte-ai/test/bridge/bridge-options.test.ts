@@ -24,6 +24,12 @@ describe("createWhatsAppAiBridge options", () => {
     ["an allow-list without a way to read the IP", { allowedIps: ["10.0.0.1"] }, /clientIp/],
     ["a sender that cannot send", { sender: {} }, /sender/],
     ["a misspelt message", { messages: { unknownSendr: "x" } }, /unknownSendr/],
+    [
+      "an answer lease no longer than the answer's deadline",
+      { answerTimeoutMs: 10_000, answerLeaseMs: 10_000 },
+      /answerLeaseMs/,
+    ],
+    ["no answer lanes", { answerLanes: 0 }, /answerLanes/],
   ])("refuses %s with INVALID_ARGUMENT naming it", (_, change, field) => {
     const attempt = () => createWhatsAppAiBridge({ ...valid(), ...change } as never);
     expect(attempt).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));

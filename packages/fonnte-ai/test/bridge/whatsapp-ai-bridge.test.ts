@@ -185,7 +185,13 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     expect(queue.listJobs("fonnte-ai-send")).toEqual([
       expect.objectContaining({
         state: "retry",
-        data: { target: APPROVED, parts: ["Jawaban untuk: Halo"] },
+        // The reply's key: the retry sends each part under its own claim.
+        data: {
+          target: APPROVED,
+          parts: ["Jawaban untuk: Halo"],
+          replyKey: expect.any(String),
+          firstPart: 0,
+        },
       }),
     ]);
 
@@ -201,7 +207,11 @@ describe("createWhatsAppAiBridge with fake Fonnte and Gemini servers", () => {
     const { deliver, bridge, queue, events } = await createBridge(world);
     await deliver(APPROVED, "Halo");
     await bridge.idle();
-    expect(queue.listJobs()).toEqual([]);
+    // The message's own answer job ran; no send was queued to retry.
+    expect(queue.listJobs().map((job) => [job.name.split(".")[0], job.state])).toEqual([
+      ["fonnte-ai-answer", "completed"],
+    ]);
+    expect(queue.listJobs("fonnte-ai-send")).toEqual([]);
     expect(events).toContainEqual({
       type: "send.failed",
       target: "62812****890",
