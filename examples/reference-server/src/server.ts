@@ -21,6 +21,7 @@ import { createApp } from "./app.js";
 import { parseEnv } from "./config/env.js";
 import { openDatabase } from "./database/database.js";
 import { migrateAll } from "./database/migrate.js";
+import { startQueueExclusively } from "./database/start-queue.js";
 import { createFulfillers } from "./fulfilment/fulfillers.js";
 import { createFulfilmentJobs, SERVER_QUEUES } from "./fulfilment/fulfilment-jobs.js";
 import { createLogger } from "./observability/logger.js";
@@ -87,9 +88,15 @@ async function composeServices(options: StartServerOptions) {
     pollingIntervalSeconds: env.QUEUE_POLL_SECONDS,
     stopTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     queues: [...SERVER_QUEUES],
+    bossOptions: {
+      // A job whose worker died (SIGKILL, lost machine) is failed after this
+      // and retried by another instance; checked every JOB_SUPERVISE_SECONDS.
+      expireInSeconds: env.JOB_TIMEOUT_SECONDS,
+      maintenanceIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
+    },
     onError: (error) => logger.error({ err: error }, "job queue background error"),
   });
-  await queue.start();
+  await startQueueExclusively(queue, database);
 
   const idempotency = new PostgresIdempotencyStore(executor);
   const orders = new OrderDetailsStore(executor);
@@ -104,7 +111,7 @@ async function composeServices(options: StartServerOptions) {
     idempotency,
     hotspotLoginUrl: env.HOTSPOT_LOGIN_URL,
     // A job run holds the purchase this long; a worker killed mid-run is taken over after it.
-    leaseMs: 30_000,
+    leaseMs: env.VOUCHER_LEASE_SECONDS * 1000,
   });
   const booker = createMeetingBooker({ client: providers.rapatin, store: idempotency });
   const payments = new PostgresPaymentSource(executor);
