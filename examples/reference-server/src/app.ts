@@ -10,6 +10,7 @@ import { requireAdminKey } from "./http/admin-auth.js";
 import { ApiError, errorResponse } from "./http/api-error.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerDemoRoutes } from "./routes/demo-routes.js";
+import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerOrderRoutes } from "./routes/order-routes.js";
 import { registerVoucherRoutes } from "./routes/voucher-routes.js";
@@ -73,6 +74,7 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   const admin = requireAdminKey(services.adminKeys);
   registerHealthRoutes(app, services, admin);
+  registerDocsRoutes(app, services);
   registerOrderRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerVoucherRoutes(app, services, admin);
