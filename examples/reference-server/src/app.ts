@@ -3,9 +3,11 @@ import {
   HotspotProfileNotFoundError,
   PurchaseNotFoundError,
   PurchaseStatusError,
+  RouterOsError,
 } from "@lunas/mikrotik-vouchers";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerDashboardRoutes } from "./dashboard/dashboard-routes.js";
 import { requireAdminKey } from "./http/admin-auth.js";
 import { ApiError, errorResponse } from "./http/api-error.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
@@ -55,6 +57,17 @@ export function createApp(services: Services): Hono<AppEnv> {
     if (error instanceof HotspotProfileNotFoundError) {
       return errorResponse(c, new ApiError(422, error.code, error.message));
     }
+    if (error instanceof RouterOsError) {
+      logger.warn({ err: error }, "the router did not answer");
+      return errorResponse(
+        c,
+        new ApiError(
+          503,
+          "ROUTER_UNAVAILABLE",
+          "The hotspot router cannot be reached; try again shortly",
+        ),
+      );
+    }
     if (error instanceof LunasError && error.code === "INVALID_ARGUMENT") {
       return errorResponse(c, new ApiError(400, error.code, error.message));
     }
@@ -79,6 +92,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerWebhookRoutes(app, services);
   registerVoucherRoutes(app, services, admin);
   registerAdminRoutes(app, services, admin);
+  registerDashboardRoutes(app, services);
   if (services.providers.standIns.xendit) registerDemoRoutes(app, services, admin);
   return app;
 }

@@ -35,6 +35,8 @@ import { whatsappVoucherDelivery } from "./vouchers/whatsapp-voucher-delivery.js
 
 export const DEMO_ADMIN_KEY = "demo-admin-key-change-me";
 const DEMO_MIDTRANS_SERVER_KEY = "demo-midtrans-server-key";
+/** Where the WhatsApp bridge queues replies Fonnte did not take. */
+const WHATSAPP_SEND_QUEUE = "whatsapp.send";
 
 export interface StartServerOptions {
   /** The environment to read (default `process.env`). */
@@ -87,7 +89,8 @@ async function composeServices(options: StartServerOptions) {
     schema: env.PGBOSS_SCHEMA,
     pollingIntervalSeconds: env.QUEUE_POLL_SECONDS,
     stopTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    queues: [...SERVER_QUEUES],
+    // Created at start, under the start lock: created lazily, two instances deadlock on them.
+    queues: [...SERVER_QUEUES, WHATSAPP_SEND_QUEUE],
     bossOptions: {
       // A job whose worker died (SIGKILL, lost machine) is failed after this
       // and retried by another instance; checked every JOB_SUPERVISE_SECONDS.
@@ -141,6 +144,7 @@ async function composeServices(options: StartServerOptions) {
     dedupe: idempotency,
     queue,
     secrets: [providers.fonnteWebhookSecret],
+    sendQueueName: WHATSAPP_SEND_QUEUE,
     onEvent: (event) => logger.debug({ bridge: event }, "whatsapp bridge"),
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../src/server.js";
 import { orderBodies } from "./support/end-to-end-suite.js";
 import { startInProcess } from "./support/in-process-service.js";
-import { serviceClient } from "./support/service-client.js";
+import { ADMIN_KEY, serviceClient } from "./support/service-client.js";
 import { type StandIns, startStandIns } from "./support/stand-ins.js";
 import { createTestDatabase } from "./support/test-database.js";
 
@@ -17,8 +17,9 @@ describe("two instances on one PostgreSQL", () => {
     // Started together: the migrations' advisory lock lets only one apply them.
     instances.push(
       ...(await Promise.all([
-        startInProcess({ ...fakes.env, ...db.env }),
-        startInProcess({ ...fakes.env, ...db.env }),
+        // No job retries: the dashboard test below leaves a purchase failed for its button.
+        startInProcess({ ...fakes.env, ...db.env, JOB_RETRY_LIMIT: "0" }),
+        startInProcess({ ...fakes.env, ...db.env, JOB_RETRY_LIMIT: "0" }),
       ])),
     );
   });
@@ -87,5 +88,67 @@ describe("two instances on one PostgreSQL", () => {
       }),
     );
     expect(runs.reduce((sum, n) => sum + n, 0)).toBe(orders.length);
+  });
+
+  it("shows a failed voucher purchase on the dashboard, whose Regenerate button completes it", async () => {
+    const instance = instances[0];
+    if (!instance) throw new Error("an instance expected");
+    const api = serviceClient(instance.url);
+    fakes.router.setDown(true);
+    // The router checks the plan's profile before a voucher is sold: down, nothing is sold.
+    const refused = await api.post("/orders", { ...orderBodies.hotspot_voucher, quantity: 2 });
+    expect(refused.status, refused.text).toBe(503);
+    fakes.router.setDown(false);
+    const created = await api.post("/orders", { ...orderBodies.hotspot_voucher, quantity: 2 });
+    expect(created.status, created.text).toBe(201);
+    const { order_id: orderId, session_id: sessionId } = created.json;
+    fakes.router.setDown(true);
+    await fakes.xendit.deliverWebhook(
+      `${instance.url}/webhooks/xendit`,
+      fakes.xendit.completeSession(sessionId),
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const failed = await api.get("/voucher/api/failed-vouchers", api.admin);
+      if (failed.json.purchases.some((p: { id: string }) => p.id === orderId)) break;
+      if (Date.now() > deadline) throw new Error("the purchase never failed");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    fakes.router.setDown(false);
+
+    const anonymous = await fetch(`${instance.url}/admin`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Basic /);
+    const basic = `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString("base64")}`;
+    const page = await fetch(`${instance.url}/admin`, { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`action="/admin/vouchers/${orderId}/regenerate"`);
+    expect(html).toContain("Orders by status");
+
+    const crossSite = await fetch(`${instance.url}/admin/vouchers/${orderId}/regenerate`, {
+      method: "POST",
+      headers: { authorization: basic, "sec-fetch-site": "cross-site" },
+      redirect: "manual",
+    });
+    expect(crossSite.status).toBe(403);
+    const clicked = await fetch(`${instance.url}/admin/vouchers/${orderId}/regenerate`, {
+      method: "POST",
+      headers: { authorization: basic, "sec-fetch-site": "same-origin", origin: instance.url },
+      redirect: "manual",
+    });
+    expect(clicked.status).toBe(303);
+    expect(decodeURIComponent(clicked.headers.get("location") ?? "")).toContain(
+      `Purchase ${orderId}: completed`,
+    );
+    const done = await api.get(`/orders/${orderId}`);
+    expect(done.json).toMatchObject({ status: "fulfilled", fulfilment_runs: 1 });
+    expect(
+      fakes.router.users().filter((u) => u.email === `${orderId}@vouchers.invalid`),
+    ).toHaveLength(2);
+    const after = await (
+      await fetch(`${instance.url}/admin`, { headers: { authorization: basic } })
+    ).text();
+    expect(after).not.toContain(`action="/admin/vouchers/${orderId}/regenerate"`);
   });
 });

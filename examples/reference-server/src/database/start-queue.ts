@@ -6,6 +6,7 @@ import type { Database } from "./database.js";
  * database deadlock inside pg-boss's `create_queue` (each creates the queue's
  * partition table), so the start runs under a transaction-scoped advisory
  * lock: one instance at a time, the others wait and then find the queues.
+ * Every queue must therefore be listed in the queue's `queues` option.
  * PGlite is one process, and its single connection must stay free for pg-boss.
  */
 export async function startQueueExclusively(
