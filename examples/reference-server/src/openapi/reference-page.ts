@@ -1,6 +1,5 @@
+import { escapeHtml } from "../http/escape-html.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 type Operation = {
   summary: string;
@@ -25,31 +24,33 @@ export function renderReferencePage(serverUrl: string): string {
       const parameters = (operation.parameters ?? [])
         .map(
           (p) =>
-            `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ", required" : ""}) <code>${escape(JSON.stringify(p.schema))}</code></li>`,
+            `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ", required" : ""}) <code>${escapeHtml(JSON.stringify(p.schema))}</code></li>`,
         )
         .join("");
       const body = operation.requestBody?.content["application/json"].schema;
       const responses = Object.entries(operation.responses)
-        .map(([status, response]) => `<li><b>${status}</b> ${escape(response.description)}</li>`)
+        .map(
+          ([status, response]) => `<li><b>${status}</b> ${escapeHtml(response.description)}</li>`,
+        )
         .join("");
-      const html = `<section id="${escape(`${method}-${path}`)}">
-  <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code>${operation.security ? ' <span class="auth">admin key</span>' : ""}</h3>
-  <p>${escape(operation.summary)}</p>
+      const html = `<section id="${escapeHtml(`${method}-${path}`)}">
+  <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${operation.security ? ' <span class="auth">admin key</span>' : ""}</h3>
+  <p>${escapeHtml(operation.summary)}</p>
   ${parameters ? `<h4>Parameters</h4><ul>${parameters}</ul>` : ""}
-  ${body ? `<h4>Request body</h4><pre>${escape(JSON.stringify(body, null, 2))}</pre>` : ""}
+  ${body ? `<h4>Request body</h4><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre>` : ""}
   <h4>Responses</h4><ul>${responses}</ul>
 </section>`;
       sections.set(tag, [...(sections.get(tag) ?? []), html]);
     }
   }
   const nav = [...sections.keys()]
-    .map((tag) => `<a href="#${escape(tag)}">${escape(tag)}</a>`)
+    .map((tag) => `<a href="#${escapeHtml(tag)}">${escapeHtml(tag)}</a>`)
     .join(" · ");
   const content = [...sections.entries()]
-    .map(([tag, items]) => `<h2 id="${escape(tag)}">${escape(tag)}</h2>${items.join("\n")}`)
+    .map(([tag, items]) => `<h2 id="${escapeHtml(tag)}">${escapeHtml(tag)}</h2>${items.join("\n")}`)
     .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(document.info.title)} — API reference</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(document.info.title)} — API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2430}
@@ -57,7 +58,7 @@ code,pre{font-family:ui-monospace,monospace;font-size:13px}pre{background:#f4f6f
 section{border-top:1px solid #e3e7ec;padding:.5rem 0}.method{display:inline-block;min-width:3.5rem;color:#fff;border-radius:4px;padding:0 .4rem;font-size:13px;text-align:center}
 .get{background:#2f7d4f}.post{background:#2d5fa8}.auth{font-size:12px;background:#fbeec8;border-radius:4px;padding:0 .4rem}
 </style></head><body>
-<h1>${escape(document.info.title)}</h1><p>${escape(document.info.description)}</p>
+<h1>${escapeHtml(document.info.title)}</h1><p>${escapeHtml(document.info.description)}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Admin routes take <code>Authorization: Bearer &lt;ADMIN_API_KEY&gt;</code>.</p>
 <nav>${nav}</nav>
 ${content}
