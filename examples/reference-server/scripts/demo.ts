@@ -12,6 +12,8 @@ const phone = "6281234567890";
 
 type Json = Record<string, unknown>;
 
+export {};
+
 async function call(method: string, path: string, body?: unknown, admin = false): Promise<Json> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,

@@ -3,13 +3,16 @@ import {
   HotspotProfileNotFoundError,
   PurchaseNotFoundError,
   PurchaseStatusError,
+  RouterOsError,
 } from "@lunas/mikrotik-vouchers";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { registerDashboardRoutes } from "./dashboard/dashboard-routes.js";
 import { requireAdminKey } from "./http/admin-auth.js";
 import { ApiError, errorResponse } from "./http/api-error.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerDemoRoutes } from "./routes/demo-routes.js";
+import { registerDocsRoutes } from "./routes/docs-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerOrderRoutes } from "./routes/order-routes.js";
 import { registerVoucherRoutes } from "./routes/voucher-routes.js";
@@ -54,6 +57,17 @@ export function createApp(services: Services): Hono<AppEnv> {
     if (error instanceof HotspotProfileNotFoundError) {
       return errorResponse(c, new ApiError(422, error.code, error.message));
     }
+    if (error instanceof RouterOsError) {
+      logger.warn({ err: error }, "the router did not answer");
+      return errorResponse(
+        c,
+        new ApiError(
+          503,
+          "ROUTER_UNAVAILABLE",
+          "The hotspot router cannot be reached; try again shortly",
+        ),
+      );
+    }
     if (error instanceof LunasError && error.code === "INVALID_ARGUMENT") {
       return errorResponse(c, new ApiError(400, error.code, error.message));
     }
@@ -73,10 +87,12 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   const admin = requireAdminKey(services.adminKeys);
   registerHealthRoutes(app, services, admin);
+  registerDocsRoutes(app, services);
   registerOrderRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerVoucherRoutes(app, services, admin);
   registerAdminRoutes(app, services, admin);
+  registerDashboardRoutes(app, services);
   if (services.providers.standIns.xendit) registerDemoRoutes(app, services, admin);
   return app;
 }

@@ -21,6 +21,7 @@ import { createApp } from "./app.js";
 import { parseEnv } from "./config/env.js";
 import { openDatabase } from "./database/database.js";
 import { migrateAll } from "./database/migrate.js";
+import { startQueueExclusively } from "./database/start-queue.js";
 import { createFulfillers } from "./fulfilment/fulfillers.js";
 import { createFulfilmentJobs, SERVER_QUEUES } from "./fulfilment/fulfilment-jobs.js";
 import { createLogger } from "./observability/logger.js";
@@ -34,6 +35,8 @@ import { whatsappVoucherDelivery } from "./vouchers/whatsapp-voucher-delivery.js
 
 export const DEMO_ADMIN_KEY = "demo-admin-key-change-me";
 const DEMO_MIDTRANS_SERVER_KEY = "demo-midtrans-server-key";
+/** Where the WhatsApp bridge queues replies Fonnte did not take. */
+const WHATSAPP_SEND_QUEUE = "whatsapp.send";
 
 export interface StartServerOptions {
   /** The environment to read (default `process.env`). */
@@ -86,10 +89,17 @@ async function composeServices(options: StartServerOptions) {
     schema: env.PGBOSS_SCHEMA,
     pollingIntervalSeconds: env.QUEUE_POLL_SECONDS,
     stopTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    queues: [...SERVER_QUEUES],
+    // Created at start, under the start lock: created lazily, two instances deadlock on them.
+    queues: [...SERVER_QUEUES, WHATSAPP_SEND_QUEUE],
+    bossOptions: {
+      // A job whose worker died (SIGKILL, lost machine) is failed after this
+      // and retried by another instance; checked every JOB_SUPERVISE_SECONDS.
+      expireInSeconds: env.JOB_TIMEOUT_SECONDS,
+      maintenanceIntervalSeconds: env.JOB_SUPERVISE_SECONDS,
+    },
     onError: (error) => logger.error({ err: error }, "job queue background error"),
   });
-  await queue.start();
+  await startQueueExclusively(queue, database);
 
   const idempotency = new PostgresIdempotencyStore(executor);
   const orders = new OrderDetailsStore(executor);
@@ -104,7 +114,7 @@ async function composeServices(options: StartServerOptions) {
     idempotency,
     hotspotLoginUrl: env.HOTSPOT_LOGIN_URL,
     // A job run holds the purchase this long; a worker killed mid-run is taken over after it.
-    leaseMs: 30_000,
+    leaseMs: env.VOUCHER_LEASE_SECONDS * 1000,
   });
   const booker = createMeetingBooker({ client: providers.rapatin, store: idempotency });
   const payments = new PostgresPaymentSource(executor);
@@ -134,6 +144,7 @@ async function composeServices(options: StartServerOptions) {
     dedupe: idempotency,
     queue,
     secrets: [providers.fonnteWebhookSecret],
+    sendQueueName: WHATSAPP_SEND_QUEUE,
     onEvent: (event) => logger.debug({ bridge: event }, "whatsapp bridge"),
   });
 

@@ -1,8 +1,11 @@
+import { buildFonnteWebhook, fonnteWebhookRequest } from "@lunas/fonnte-ai/testing";
+import { buildMidtransNotification } from "@lunas/payment-sync/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_ROUTES } from "../../src/openapi/api-routes.js";
 import type { RunningServer } from "../../src/server.js";
 import { startInProcess } from "./in-process-service.js";
 import { serviceClient } from "./service-client.js";
-import { type StandIns, startStandIns } from "./stand-ins.js";
+import { FONNTE_WEBHOOK_SECRET, type StandIns, startStandIns } from "./stand-ins.js";
 import { createTestDatabase, type DatabaseKind } from "./test-database.js";
 
 const PHONE = "6281234567890";
@@ -144,7 +147,11 @@ export function endToEndSuite(kind: DatabaseKind): void {
         fakes.router.users().filter((u) => u.email === `${voucher.order_id}@vouchers.invalid`),
       ).toHaveLength(2);
       expect(fakes.rapatin.schedules.length - schedulesBefore).toBe(1);
-      expect(await count("payments where session_id = '" + voucher.session_id + "'")).toBe(1);
+      const { rows: payments } = await server.services.database.executor.query(
+        "select session_id from payments where session_id = $1",
+        [voucher.session_id],
+      );
+      expect(payments).toHaveLength(1);
     });
 
     it("answers 401 on every admin route without the key, and with a wrong one", async () => {
@@ -220,6 +227,117 @@ export function endToEndSuite(kind: DatabaseKind): void {
       const adminBad = await api.post("/api/whatsapp/send", { target: PHONE }, api.admin);
       expect(adminBad.status).toBe(400);
       expect(await Promise.all(tables.map(count))).toEqual(before);
+    });
+
+    it("serves the payment-sync Midtrans webhook, the WhatsApp bridge and the admin APIs", async () => {
+      // Midtrans pays a course order: recorded and granted once, reconciliation stays clean.
+      const course = await order({
+        ...orderBodies.course,
+        user_id: "budi",
+        course_id: "course-go",
+      });
+      const notification = await buildMidtransNotification("demo-midtrans-server-key", {
+        order_id: course.order_id,
+        gross_amount: "99000.00",
+      });
+      const midtrans = await Promise.all(
+        [1, 2, 3].map(() => api.post("/webhooks/midtrans", notification)),
+      );
+      // Concurrent duplicates answer 409 while the first runs (Midtrans retries them), then replay.
+      expect(midtrans.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+      expect(midtrans.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+      expect((await api.post("/webhooks/midtrans", notification)).status).toBe(200);
+      const forgedMidtrans = await api.post("/webhooks/midtrans", {
+        ...notification,
+        gross_amount: "1.00",
+      });
+      expect(forgedMidtrans.status).toBe(401);
+      const { rows } = await server.services.database.executor.query<{ items: string[] }>(
+        "select items from payment_sync_users where user_id = 'budi'",
+      );
+      expect(rows[0]?.items).toEqual(["course-go"]);
+      const report = await api.post("/reconciliation/run", {}, api.admin);
+      expect(report.json).toMatchObject({ schemaVersion: "1.0.0", users: [] });
+      expect((await api.get("/reconciliation/report", api.admin)).json).toEqual(report.json);
+
+      // An approved user's WhatsApp message reaches the AI; the answer comes back formatted.
+      const userPhone = "6281298765432";
+      await server.services.database.executor.query(
+        "insert into app_users (id, phone_number, is_approved) values ('wa-user', $1, true)",
+        [userPhone],
+      );
+      const incoming = await fetch(
+        fonnteWebhookRequest(
+          buildFonnteWebhook({ sender: userPhone, message: "Kapan kelas mulai?" }),
+          {
+            secret: FONNTE_WEBHOOK_SECRET,
+            url: `${server.url}/webhooks/fonnte`,
+          },
+        ),
+      );
+      expect(incoming.status).toBe(200);
+      const wrongSecret = await fetch(
+        fonnteWebhookRequest(buildFonnteWebhook({ sender: userPhone, message: "halo" }), {
+          secret: "wrong-secret-wrong-secret",
+          url: `${server.url}/webhooks/fonnte`,
+        }),
+      );
+      expect(wrongSecret.status).toBe(401);
+      const deadline = Date.now() + 20_000;
+      while (fakes.fonnte.messagesTo(userPhone).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(fakes.fonnte.messagesTo(userPhone)).toEqual(["Jawaban *uji*."]);
+      const sent = await api.post(
+        "/api/whatsapp/send",
+        { target: userPhone, message: "**Halo**" },
+        api.admin,
+      );
+      expect(sent.status, sent.text).toBe(200);
+      expect(fakes.fonnte.messagesTo(userPhone).at(-1)).toBe("*Halo*");
+
+      // The voucher monitoring API over the purchases made above.
+      const dashboard = await api.get("/voucher/api/dashboard", api.admin);
+      expect(dashboard.json.purchases.completed).toBeGreaterThanOrEqual(2);
+      const completed = await api.get("/voucher/api/payments?status=completed&limit=1", api.admin);
+      expect(completed.json.purchases).toHaveLength(1);
+      const purchaseId = completed.json.purchases[0].id;
+      const resent = await api.post(
+        `/voucher/api/retry-delivery/${purchaseId}`,
+        undefined,
+        api.admin,
+      );
+      expect(resent.json).toMatchObject({ status: "sent" });
+      const log = await api.get(
+        `/voucher/api/delivery-status?purchase_id=${purchaseId}`,
+        api.admin,
+      );
+      expect(log.json.attempts.length).toBeGreaterThanOrEqual(2);
+      expect((await api.get("/voucher/api/failed-vouchers", api.admin)).json.purchases).toEqual([]);
+      expect((await api.get("/voucher/api/payments?status=lost", api.admin)).status).toBe(400);
+      expect(
+        (await api.get("/voucher/api/delivery-status?purchase_id=nope", api.admin)).status,
+      ).toBe(404);
+
+      // Ledger maintenance: every payment here has its order; the dry run changes nothing.
+      const orphans = await api.get("/ledger/orphans", api.admin);
+      expect(orphans.json.orphans).toEqual([]);
+      const backfill = await api.post("/ledger/backfill", { dry_run: true }, api.admin);
+      expect(backfill.status).toBe(200);
+    });
+
+    it("documents every route in /openapi.json from the schemas that validate them", async () => {
+      const document = (await api.get("/openapi.json")).json;
+      for (const route of API_ROUTES)
+        expect(document.paths[route.path]?.[route.method]).toBeDefined();
+      const orderBody =
+        document.paths["/orders"].post.requestBody.content["application/json"].schema;
+      expect(JSON.stringify(orderBody)).toContain("hotspot_voucher");
+      const page = await fetch(`${server.url}/docs`);
+      expect(page.headers.get("content-type")).toContain("text/html");
+      const html = await page.text();
+      expect(html).toContain("/voucher/api/bulk-regenerate");
+      expect(html).not.toMatch(/<script|https:\/\/cdn/);
     });
 
     it("reports its health and the demo stand-ins it does not use", async () => {
