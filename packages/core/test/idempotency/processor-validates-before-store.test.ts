@@ -56,6 +56,18 @@ describe("the idempotent processor validates before its store", () => {
     expect(calls).toEqual([]);
   });
 
+  it("refuses a handler that is not a function, saying so, without calling the store", async () => {
+    const { store, calls } = recordingStore();
+    const p = createIdempotentProcessor({ store, clock: new ManualClock(T0) });
+    const notAHandler = "handle" as unknown as () => Promise<number>;
+    await expect(p.run("evt_1", 1, notAHandler)).rejects.toMatchObject({
+      ...invalid,
+      message: "Invalid idempotent handler: handler: must be a function",
+      issues: ["handler: must be a function"],
+    });
+    expect(calls).toEqual([]);
+  });
+
   it("refuses a holderId() result that is empty, over-long or has U+0000 without calling the store", async () => {
     for (const holder of ["", "h".repeat(257), "holder-\u0000a"]) {
       const { store, calls } = recordingStore();

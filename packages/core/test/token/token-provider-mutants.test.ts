@@ -215,3 +215,34 @@ describe("createTokenProvider: what a mutation run found untested", () => {
     expect(endpoint.logins).toBe(2);
   });
 });
+
+describe("createTokenProvider: the wording of refusals a mutation run found unpinned", () => {
+  const base = (overrides: Partial<TokenProviderOptions> = {}) =>
+    createTokenProvider({
+      key: KEY,
+      store: plainStore(),
+      fetchToken: async () => ({ token: "t-1", expiresIn: 3600 }),
+      clock: new ManualClock(),
+      ...overrides,
+    });
+
+  it("a clock reading that is no time is refused naming the clock", async () => {
+    await expect(base({ clock: { now: () => Number.NaN } }).getToken()).rejects.toThrow(
+      /^Invalid clock\.now\(\) reading: /,
+    );
+  });
+
+  it("an expiry past the range of a Date is refused saying so", async () => {
+    await expect(
+      base({ fetchToken: async () => ({ token: "t-1", expiresAt: 9e15 }) }).getToken(),
+    ).rejects.toThrow(
+      `Login for token ${JSON.stringify(KEY)} returned an expiry outside the range of a Date`,
+    );
+  });
+
+  it("withToken given no function says what it expects", async () => {
+    await expect(base().withToken("run" as never)).rejects.toThrow(
+      "must be a function (token) => Promise",
+    );
+  });
+});
