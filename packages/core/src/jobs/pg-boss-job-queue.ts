@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../errors/lunas-error.js";
 import { parseInput } from "../errors/parse-input.js";
 import { callableSchema } from "../input/injected-schemas.js";
+import { retry } from "../retry/retry.js";
 import { realSleep } from "../time/clock.js";
 import { parseEnqueueInput, parseQueueName, queueNameSchema } from "./enqueue-input.js";
 import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue.js";
@@ -315,8 +316,16 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async #createQueue(name: string): Promise<void> {
-    // create_queue inserts with ON CONFLICT DO NOTHING, so racing instances are fine.
-    await this.#boss.createQueue(name, { name, policy: "short" });
+    // Instances creating queues at the same moment on a fresh database can
+    // deadlock inside pg-boss's create_queue (each also creates the queue's
+    // partition table); PostgreSQL aborts one of them, the other commits, and
+    // the victim's next attempt finds the queue or creates it alone.
+    await retry(() => this.#boss.createQueue(name, { name, policy: "short" }), {
+      maxAttempts: 8,
+      baseDelayMs: 20,
+      maxDelayMs: 500,
+      retryable: isDeadlock,
+    });
     const queue = await this.#boss.getQueue(name);
     if (queue?.policy !== "short") throw new JobQueuePolicyError(name, queue?.policy);
     this.#createdQueues.add(name);
@@ -341,4 +350,9 @@ export class PgBossJobQueue implements JobQueue {
       controller.abort();
     }
   }
+}
+
+/** PostgreSQL's deadlock_detected: the transaction was chosen as the victim and rolled back. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "40P01";
 }

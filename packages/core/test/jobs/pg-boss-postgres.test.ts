@@ -226,3 +226,43 @@ describe("PgBossJobQueue on PostgreSQL", () => {
     expect(() => new PgBossJobQueue(boss, { schema: "other" })).toThrow(InvalidArgumentError);
   });
 });
+
+describe("PgBossJobQueue instances starting together on a fresh schema", () => {
+  it("creates the same queues from four instances at once, each in its own order, without a deadlock escaping", async () => {
+    const fresh = await createPostgresTestSchema("jobs_race");
+    const errors: unknown[] = [];
+    const names = Array.from({ length: 12 }, (_, i) => `lane-${i}`);
+    const queues = [0, 1, 2, 3].map(
+      (n) =>
+        new PgBossJobQueue(
+          { connectionString: fresh.connectionString as string },
+          {
+            schema: fresh.schema,
+            pollingIntervalSeconds: 0.5,
+            // Each instance declares the queues in another order, as instances
+            // of different versions or configurations would.
+            queues: n % 2 === 0 ? names : [...names].reverse(),
+            onError: (error) => errors.push(error),
+          },
+        ),
+    );
+    try {
+      const started = await Promise.allSettled(queues.map((queue) => queue.start()));
+      expect(
+        started.filter((result) => result.status === "rejected"),
+        "every instance starts",
+      ).toEqual([]);
+      // Every queue exists once and takes jobs from any instance.
+      const ids = await Promise.all(
+        names.map((name, i) => (queues[i % queues.length] as PgBossJobQueue).enqueue(name, { i })),
+      );
+      expect(ids.every((id) => typeof id === "string")).toBe(true);
+      const created = await queues[0]?.boss.getQueues();
+      expect(created?.filter((queue) => names.includes(queue.name)).length).toBe(names.length);
+      expect(errors).toEqual([]);
+    } finally {
+      await Promise.allSettled(queues.map((queue) => queue.stop()));
+      await fresh.drop();
+    }
+  });
+});
