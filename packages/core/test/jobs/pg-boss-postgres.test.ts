@@ -257,8 +257,9 @@ describe("PgBossJobQueue instances starting together on a fresh schema", () => {
         names.map((name, i) => (queues[i % queues.length] as PgBossJobQueue).enqueue(name, { i })),
       );
       expect(ids.every((id) => typeof id === "string")).toBe(true);
-      const created = await queues[0]?.boss.getQueues();
-      expect(created?.filter((queue) => names.includes(queue.name)).length).toBe(names.length);
+      const boss = (queues[0] as PgBossJobQueue).boss;
+      const created = await Promise.all(names.map((name) => boss.getQueue(name)));
+      expect(created.map((queue) => queue?.name)).toEqual(names);
       expect(errors).toEqual([]);
     } finally {
       await Promise.allSettled(queues.map((queue) => queue.stop()));
